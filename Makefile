@@ -1,0 +1,31 @@
+# PayHelp: `make run` starts the bot, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check stats kbtest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bot run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/python -m bot kb check
+
+stats: $(STAMP)
+	$(BIN)/python -m bot kb stats
+
+kbtest: $(STAMP)
+	$(BIN)/python -m bot kb test
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,46 @@
+"""The core's input (Query) and output (Answer): the contract every front end renders."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
+Want = Literal["atm", "exchange", "bank", "service-center"]
+
+
+class Query(BaseModel):
+    """One incoming message: text or a location, with the language hints we have."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    hint: str | None = None  # Telegram language_code, e.g. "ko" or "en-US"
+    saved_lang: str | None = None  # the user's stored choice
+    elder: bool = False  # older person's mode: short numbered steps
+    want: Want | None = None  # what a shared location is for
+
+
+class Answer(BaseModel):
+    """What the bot says back; frozen so a front end can only render it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Kind
+    lang: str
+    text: str
+    topic: str | None = None
+    places: tuple[str, ...] = ()
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    suggestions: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    distances_m: tuple[int, ...] = ()  # for nearby: one per place
+    detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
+    want: Want | None = None
+
+    def contract(self) -> dict:
+        """The JSON object promised to CLI users, benchmarks and tools."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,133 @@
+"""`python -m bot`: run the bot, chat in the terminal, ask one question, and the editors' tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import IO, Sequence
+
+from bot.answer import Answer, Query
+from bot.chat import run_chat
+from bot.engine import Engine
+from bot.knowledge import KnowledgeError
+from bot.render import as_json, as_text
+from bot.settings import Settings, SettingsError, load_settings
+
+COMMANDS = ("run", "chat", "ask", "kb")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command and option; the README documents each one (a test checks)."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="PayHelp: paying in China made easy.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat")
+    chat = sub.add_parser("chat", help="the terminal chat (reads lines from a pipe too)")
+    chat.add_argument("--lang", help="answer language to start with (zh, en, ko, ru, ja)")
+    ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
+    ask.add_argument("text", nargs="?", help="the question")
+    ask.add_argument("--lang", help="the user's Telegram language_code, as a hint")
+    ask.add_argument("--lat", type=float, help="latitude of a shared location")
+    ask.add_argument("--lon", type=float, help="longitude of a shared location")
+    ask.add_argument("--want", choices=("atm", "exchange", "bank", "service-center"), help="what to look for near the location")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
+    kb = sub.add_parser("kb", help="tools for the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_sub.add_parser("check", help="validate every knowledge file")
+    stats = kb_sub.add_parser("stats", help="coverage of topics, languages and places")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    test = kb_sub.add_parser("test", help="run the regression questions in knowledge/tests")
+    test.add_argument("--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)")
+    test.add_argument("--verbose", action="store_true", help="show the candidate scores of each miss")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+    """Parse, load settings and knowledge, and dispatch; errors are one clear line, never a traceback."""
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.stderr.write(f"payhelp: {exc}\n")
+        return 2
+    logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if command == "kb" and args.kb_command == "check":
+        from bot.kbtools import check
+
+        return check(settings.KNOWLEDGE_DIR, stdout)
+    try:
+        engine = Engine.load(settings.KNOWLEDGE_DIR, settings.DEFAULT_LANGUAGE)
+    except KnowledgeError as exc:
+        sys.stderr.write(f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n")
+        for problem in exc.problems[:20]:
+            sys.stderr.write(f"  {problem}\n")
+        return 1
+    if command == "kb":
+        return _kb(args, engine, settings, stdout)
+    if command == "ask":
+        return _ask(args, engine, stdin, stdout)
+    if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
+        return run_chat(engine, stdin, stdout, interactive=stdin.isatty(), lang=getattr(args, "lang", None))
+    from handlers.app import run_telegram
+
+    return run_telegram(settings, engine)
+
+
+def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+    from bot import kbtools
+
+    if args.kb_command == "stats":
+        data = kbtools.stats(engine.responder.kb)
+        if args.json:
+            stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            kbtools.print_stats(data, stdout)
+        return 0
+    code, _ = kbtools.regression(engine, settings.KNOWLEDGE_DIR, stdout, args.min_top1, args.verbose)
+    return code
+
+
+def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[str]) -> int:
+    if args.jsonl:
+        for line in stdin:
+            if not line.strip():
+                continue
+            stdout.write(_answer_line(engine, line) + "\n")
+            stdout.flush()
+        return 0
+    if args.text is None and args.lat is None:
+        sys.stderr.write("payhelp: ask needs a question, --lat/--lon, or --jsonl\n")
+        return 2
+    if (args.lat is None) != (args.lon is None):
+        sys.stderr.write("payhelp: give both --lat and --lon\n")
+        return 2
+    answer = engine.answer(Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want))
+    stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
+    return 0
+
+
+def _answer_line(engine: Engine, line: str) -> str:
+    """One JSON line in, one JSON answer (or {"error": ...}) out."""
+    try:
+        raw = json.loads(line)
+        if not isinstance(raw, dict):
+            raise ValueError("each line must be a JSON object")
+        text = raw.get("text", "")
+        lat, lon = raw.get("lat"), raw.get("lon")
+        if not isinstance(text, str):
+            raise ValueError('"text" must be a string')
+        if (lat is None) != (lon is None):
+            raise ValueError('give both "lat" and "lon"')
+        if lat is None and not text:
+            raise ValueError('"text" (or "lat" and "lon") is required')
+        hint = raw.get("lang")
+        query = Query(text=text, hint=hint if isinstance(hint, str) else None, lat=lat, lon=lon, want=raw.get("want"))
+        answer: Answer = engine.answer(query)
+        return as_json(answer)
+    except (json.JSONDecodeError, ValueError, TypeError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return json.dumps({"error": message}, ensure_ascii=False)

@@ -1,0 +1,122 @@
+"""Run regression questions through the real answering path and score the answers."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from bot.answer import Answer, Query
+
+
+@dataclass(frozen=True)
+class Case:
+    """One regression question and what counts as right."""
+
+    text: str
+    hint: str | None
+    kind: str
+    lang: str
+    topics: tuple[str, ...] = ()
+    place: str | None = None
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """The topic, place or kind this case is about, for per-topic reports."""
+        return self.topics[0] if self.topics else (self.place or self.kind)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one case went."""
+
+    case: Case
+    answer: Answer
+    right: bool
+    wrong: bool  # answered something definite, and it was the wrong thing
+    lang_right: bool
+
+
+@dataclass
+class Report:
+    """Figures over a set of outcomes."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def rate(self, selected: Iterable[Outcome], test: Callable[[Outcome], bool]) -> float:
+        chosen = list(selected)
+        return sum(1 for o in chosen if test(o)) / len(chosen) if chosen else 1.0
+
+    @property
+    def top1(self) -> float:
+        """Share of in-scope questions answered with the right topic, place, greeting or handoff."""
+        return self.rate(self.in_scope, lambda o: o.right)
+
+    @property
+    def in_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.case.kind != "fallback"]
+
+    @property
+    def out_of_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.case.kind == "fallback"]
+
+    def by(self, key: Callable[[Outcome], str]) -> dict[str, list[Outcome]]:
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in self.outcomes:
+            groups[key(outcome)].append(outcome)
+        return dict(sorted(groups.items()))
+
+    def figures(self) -> dict:
+        """Every figure kb test and bench report, as plain data."""
+        return {
+            "questions": len(self.outcomes),
+            "top1": round(self.top1, 4),
+            "top1_by_language": {
+                lang: round(self.rate([o for o in group if o.case.kind != "fallback"], lambda o: o.right), 4)
+                for lang, group in self.by(lambda o: o.case.lang).items()
+            },
+            "language_right": round(self.rate(self.outcomes, lambda o: o.lang_right), 4),
+            "fallback_precision": round(self.rate(self.out_of_scope, lambda o: o.answer.kind == "fallback"), 4),
+            "clarify_rate": round(self.rate(self.outcomes, lambda o: o.answer.kind == "clarify"), 4),
+            "answered_but_wrong": round(self.rate(self.outcomes, lambda o: o.wrong), 4),
+        }
+
+
+def load_cases(paths: Iterable[Path]) -> list[Case]:
+    """Read regression questions (dev-questions.jsonl format) from jsonl files."""
+    cases = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            topics = raw.get("topic") or ()
+            cases.append(Case(
+                text=raw["text"], hint=raw.get("hint"), kind=raw.get("kind", "faq"), lang=raw.get("lang", "en"),
+                topics=tuple([topics] if isinstance(topics, str) else topics), place=raw.get("place"), source=path.name,
+            ))
+    return cases
+
+
+def judge(case: Case, answer: Answer) -> Outcome:
+    """Compare one answer with what the case expects."""
+    if case.kind == "faq":
+        right = answer.kind == "faq" and answer.topic in case.topics
+    elif case.kind == "place":
+        right = answer.kind == "place" and bool(answer.places) and answer.places[0] == case.place
+    else:
+        right = answer.kind == case.kind
+    definite = answer.kind in ("faq", "place", "handoff")
+    return Outcome(case, answer, right, definite and not right, answer.lang == case.lang)
+
+
+def evaluate(cases: Iterable[Case], ask: Callable[[Query], Answer]) -> Report:
+    """Answer every case with `ask` and judge it."""
+    report = Report()
+    for case in cases:
+        answer = ask(Query(text=case.text, hint=case.hint))
+        report.outcomes.append(judge(case, answer))
+    return report

@@ -1,0 +1,287 @@
+"""Load `knowledge/` into one immutable snapshot, reporting every problem with file and line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from bot.schema import Intent, Place, Region, Texts, Topic
+from bot.yamlfile import Located, YamlProblem, load_yaml
+
+# Fixed ids from the content contract: answers, tests and reports refer to them.
+SPEC_TOPICS: tuple[str, ...] = (
+    "payment-overview", "mobile-pay-setup", "mobile-pay-limits-fees", "foreign-wallets",
+    "mobile-pay-problems", "ecny", "card-acceptance", "card-problems", "cash-rights",
+    "cash-refusal-complaint", "change-pack", "atm-foreign-card", "currency-exchange",
+    "exchange-back", "open-account", "permanent-resident-card", "branch-green-channel",
+    "payment-service-center", "demo-zones", "payment-guide", "complaints", "pay-transport",
+    "pay-hotel", "pay-hospital", "pay-attractions", "pay-shopping-dining", "phone-sim",
+    "elderly-mobile-pay", "fraud-safety",
+)
+SPEC_PLACES: tuple[str, ...] = (
+    "cgq-airport", "ynj-airport", "changbaishan-station", "chibei-demo-zone", "tyn-airport",
+    "yungang-grottoes", "wutaishan", "pingyao-ancient-city",
+)
+# Interface keys the code uses; every one must exist in ui.yaml in all five languages.
+UI_KEYS: tuple[str, ...] = (
+    "greeting", "menu_title", "fallback", "clarify", "clarify_none", "handoff",
+    "handoff_unavailable", "other_language", "place_accepts", "place_services", "place_inside",
+    "place_parent", "place_where", "place_source", "place_check", "nearby_title", "nearby_none",
+    "nearby_ask", "unit_km", "unit_m", "want.atm", "want.exchange", "want.bank",
+    "want.service-center", "elder_call", "error_generic", "help", "unsupported_media",
+)
+CHINA_BOX = (18.0, 54.0, 73.0, 135.5)  # lat min, lat max, lon min, lon max
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a knowledge file, printed as `file:line: field: message`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{self.file}:{self.line}: {self.field}: {tag}{self.message}"
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """An immutable snapshot of everything the bot knows; swapped whole on reload."""
+
+    topics: Mapping[str, Topic]
+    places: Mapping[str, Place]
+    regions: Mapping[str, Region]
+    ui: Mapping[str, Texts]
+    intents: Mapping[str, Intent]
+    root: Path = Path(".")
+
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        """An interface text in `lang` with its placeholders filled."""
+        texts = self.ui.get(key)
+        template = texts.get(lang) if texts else key
+        return template.format(**values) if values else template
+
+    def children(self, place_id: str) -> list[Place]:
+        """Places whose parent is `place_id`."""
+        return [place for place in self.places.values() if place.parent == place_id]
+
+
+class KnowledgeError(Exception):
+    """The knowledge has errors; `problems` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the knowledge files")
+        self.problems = problems
+
+
+@dataclass
+class _Collector:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: Path | str, line: int, name: str, message: str, severity: str = "error") -> None:
+        rel = self._rel(file)
+        self.problems.append(Problem(rel, line, name, message, severity))
+
+    def _rel(self, file: Path | str) -> str:
+        path = Path(file)
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+
+def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | None, list[Problem]]:
+    """Read and validate everything under `root`; the snapshot is None when there are errors."""
+    collect = _Collector(root)
+    today = today or date.today()
+    if not root.is_dir():
+        collect.add(root, 1, "KNOWLEDGE_DIR", "folder not found")
+        return None, collect.problems
+    topics = _load_list(collect, sorted((root / "faq").glob("*.yaml")), Topic)
+    places = _load_list(collect, sorted((root / "places").glob("*.yaml")), Place)
+    regions = _load_list(collect, [root / "regions.yaml"], Region)
+    ui = _load_ui(collect, root / "ui.yaml")
+    intents = _load_list(collect, [root / "intents.yaml"], Intent)
+    _cross_check(collect, topics, places, regions, intents, today)
+    _check_regression_files(collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places})
+    errors = [p for p in collect.problems if p.severity == "error"]
+    if errors:
+        return None, sorted(collect.problems)
+    snapshot = Knowledge(
+        topics=MappingProxyType({t.id: t for t, *_ in topics}),
+        places=MappingProxyType({p.id: p for p, *_ in places}),
+        regions=MappingProxyType({r.id: r for r, *_ in regions}),
+        ui=MappingProxyType(ui),
+        intents=MappingProxyType({i.id: i for i, *_ in intents}),
+        root=root,
+    )
+    return snapshot, sorted(collect.problems)
+
+
+def require_knowledge(root: Path) -> Knowledge:
+    """Load the knowledge or raise KnowledgeError listing every problem."""
+    snapshot, problems = load_knowledge(root)
+    if snapshot is None:
+        raise KnowledgeError([p for p in problems if p.severity == "error"])
+    return snapshot
+
+
+Entry = tuple[Any, Path, Located, int]
+
+
+def _load_list(collect: _Collector, files: Iterable[Path], model: type[BaseModel]) -> list[Entry]:
+    """Validate every list entry of every file against `model`."""
+    entries: list[Entry] = []
+    for path in files:
+        if not path.exists():
+            collect.add(path, 1, "file", "missing")
+            continue
+        located = _read(collect, path)
+        if located is None:
+            continue
+        data = located.data if located.data is not None else []
+        if not isinstance(data, list):
+            collect.add(path, 1, "file", "must be a list of entries (each starting with '- id:')")
+            continue
+        for index, raw in enumerate(data):
+            entries.extend(_validate(collect, path, located, index, raw, model))
+    return entries
+
+
+def _validate(collect: _Collector, path: Path, located: Located, index: int, raw: Any, model: type[BaseModel]) -> list[Entry]:
+    """One entry through its model; each pydantic error becomes a located Problem."""
+    line = located.line_of((index,))
+    if not isinstance(raw, dict):
+        collect.add(path, line, f"[{index}]", "must be a mapping of fields")
+        return []
+    try:
+        return [(model.model_validate(raw), path, located, index)]
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = (index,) + tuple(error["loc"])
+            name = ".".join(str(part) for part in error["loc"]) or "entry"
+            entry_id = raw.get("id", f"entry {index + 1}")
+            collect.add(path, located.line_of(loc), name, f"{_message(error)} (in {entry_id})")
+        return []
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see knowledge/README.md)"
+    if kind == "literal_error":
+        return f"must be one of {error.get('ctx', {}).get('expected', '')}"
+    return str(error.get("msg", "invalid"))
+
+
+def _read(collect: _Collector, path: Path) -> Located | None:
+    try:
+        return load_yaml(path)
+    except YamlProblem as exc:
+        collect.add(path, exc.line, "file", exc.message)
+    except OSError as exc:
+        collect.add(path, 1, "file", f"cannot read ({exc.strerror})")
+    return None
+
+
+def _load_ui(collect: _Collector, path: Path) -> dict[str, Texts]:
+    """Interface texts: a mapping of key to the five languages."""
+    if not path.exists():
+        collect.add(path, 1, "file", "missing")
+        return {}
+    located = _read(collect, path)
+    if located is None:
+        return {}
+    if not isinstance(located.data, dict):
+        collect.add(path, 1, "file", "must be a mapping of keys to texts")
+        return {}
+    ui: dict[str, Texts] = {}
+    for key, raw in located.data.items():
+        try:
+            ui[str(key)] = Texts.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (key,) + tuple(error["loc"])
+                collect.add(path, located.line_of(loc), ".".join(str(p) for p in loc), _message(error))
+    for key in UI_KEYS:
+        if key not in located.data:
+            collect.add(path, 1, key, "required interface text is missing")
+    return ui
+
+
+def _cross_check(collect: _Collector, topics: list[Entry], places: list[Entry], regions: list[Entry], intents: list[Entry], today: date) -> None:
+    """Checks that span entries: duplicate ids, references, dates, coordinates."""
+    for kind, entries in (("topic", topics), ("place", places), ("region", regions), ("intent", intents)):
+        seen: dict[str, str] = {}
+        for item, path, located, index in entries:
+            where = f"{collect._rel(path)}:{located.line_of((index,))}"
+            if item.id in seen:
+                collect.add(path, located.line_of((index, "id")), "id", f"duplicate {kind} id {item.id!r} (first at {seen[item.id]})")
+            seen.setdefault(item.id, where)
+    topic_ids = {t.id for t, *_ in topics}
+    place_ids = {p.id for p, *_ in places}
+    region_ids = {r.id: r for r, *_ in regions}
+    for entries in (topics, places):
+        for item, path, located, index in entries:
+            if item.as_of > today:
+                collect.add(path, located.line_of((index, "as_of")), "as_of", f"{item.as_of} is in the future (in {item.id})")
+    for topic, path, located, index in topics:
+        for position, ref in enumerate(topic.related):
+            if ref not in topic_ids:
+                collect.add(path, located.line_of((index, "related", position)), "related", f"no topic {ref!r} (in {topic.id})")
+        for lang, examples in topic.examples.items():
+            if len(examples) < 3:
+                collect.add(path, located.line_of((index, "examples", lang)), f"examples.{lang}", f"only {len(examples)} example(s); write at least 3 (in {topic.id})", "warning")
+    for place, path, located, index in places:
+        if place.parent is not None and place.parent not in place_ids:
+            collect.add(path, located.line_of((index, "parent")), "parent", f"no place {place.parent!r} (in {place.id})")
+        if place.parent == place.id:
+            collect.add(path, located.line_of((index, "parent")), "parent", f"a place cannot be inside itself (in {place.id})")
+        region = region_ids.get(place.city)
+        if region is None or region.kind != "city":
+            collect.add(path, located.line_of((index, "city")), "city", f"no city {place.city!r} in regions.yaml (in {place.id})")
+        if place.coords is not None:
+            lat_min, lat_max, lon_min, lon_max = CHINA_BOX
+            if not (lat_min <= place.coords.lat <= lat_max and lon_min <= place.coords.lon <= lon_max):
+                collect.add(path, located.line_of((index, "coords")), "coords", f"({place.coords.lat}, {place.coords.lon}) is outside China (in {place.id})")
+    for region, path, located, index in regions:
+        if region.kind == "city" and (region.province not in region_ids or region_ids[region.province].kind != "province"):
+            collect.add(path, located.line_of((index, "province")), "province", f"no province {region.province!r} (in {region.id})")
+    for required, present, what, folder in ((SPEC_TOPICS, topic_ids, "topic", "faq"), (SPEC_PLACES, place_ids, "place", "places")):
+        for item_id in required:
+            if item_id not in present:
+                collect.add(collect.root / folder, 1, "id", f"the contract's {what} {item_id!r} is missing")
+
+
+def _check_regression_files(collect: _Collector, folder: Path, topic_ids: set[str], place_ids: set[str]) -> None:
+    """Regression questions must parse and name existing topics and places."""
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+            except json.JSONDecodeError as exc:
+                collect.add(path, number, "line", f"not JSON ({exc.msg})")
+                continue
+            if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+                collect.add(path, number, "text", "each line needs a \"text\"")
+                continue
+            for ref in case.get("topic") or []:
+                if ref not in topic_ids:
+                    collect.add(path, number, "topic", f"no topic {ref!r}")
+            if case.get("place") and case["place"] not in place_ids:
+                collect.add(path, number, "place", f"no place {case['place']!r}")

@@ -1,0 +1,111 @@
+"""Decide the answer language: script first, a detector for Latin text, then the hints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zhconv
+from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
+
+SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
+DetectorFactory.seed = 0  # langdetect is random unless seeded
+
+# Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
+_JAPANESE_ONLY = set("両駅円払売気済変対応様発続読伝広転触単歩県図楽薬価悪児労栄黒歳効弾権拠険験証銭関営帰戻込込舗窓閉隣択沢")
+_OTHER_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u0600-\u06ff\u0900-\u097f\u0590-\u05ff\u10a0-\u10ff\u0530-\u058f]")
+_DIACRITIC_OTHER = re.compile(r"[àâäçèéêëîïôöùûüÿœæßñáíóúãõąćęłńśźżřšžčěůőű]")
+# Function words that mark English even when the nouns are not in our vocabulary.
+EN_FUNCTION_WORDS = frozenset(
+    "a an the i me my you your we is are am was be can could do does did how what where which who why "
+    "when will would should to in at on of for with from by and or not no yes it this that there here "
+    "any some much many get use need want have has please help".split()
+)
+
+
+_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|ia|ie|iu|ua|uo|ui|un|ue|ve|vn|a|o|e|i|u|v)"
+)
+_PINYIN = re.compile(f"(?:{_SYLLABLE})+")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer language, what the text looked like, and whether the text was clear."""
+
+    lang: str
+    detected: str
+    clear: bool
+
+
+def hint_language(hint: str | None) -> str | None:
+    """Telegram's language_code ('en-US', 'zh-hans', 'ko') to one of ours, or None."""
+    if not hint:
+        return None
+    base = hint.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in SUPPORTED else None
+
+
+def decide(text: str, hint: str | None, saved: str | None, english_words: frozenset[str] = frozenset(), default: str = "en") -> Decision:
+    """Pick the answer language for `text`, falling back to the saved choice, the hint, then `default`."""
+    fallback = hint_language(saved) or hint_language(hint) or default
+    detected, clear = _detect(text, english_words)
+    if detected in SUPPORTED and clear:
+        return Decision(detected, detected, True)
+    if detected == "ja-han" and fallback == "ja":
+        return Decision("ja", "ja", True)
+    if detected in ("zh", "ja-han"):
+        return Decision("zh", "zh", True)
+    if detected not in SUPPORTED and detected != "unknown" and clear:
+        return Decision("en", detected, True)
+    return Decision(fallback, detected, False)
+
+
+@lru_cache(maxsize=4096)
+def _detect(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
+    """(language, clear) from the text alone; 'unknown' when there is nothing to go on."""
+    if KANA.search(text):
+        return "ja", True
+    if HANGUL.search(text):
+        return "ko", True
+    if CYRILLIC.search(text):
+        return "ru", True
+    if HAN.search(text):
+        if _JAPANESE_ONLY.intersection(text):
+            return "ja", True
+        is_simplified = zhconv.convert(text, "zh-tw") != text
+        return ("zh", True) if is_simplified else ("ja-han", False)
+    if _OTHER_SCRIPTS.search(text):
+        return "other", True
+    if not LATIN.search(text):
+        return "unknown", False
+    return _latin(text, english_words)
+
+
+def _latin(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
+    """English, another Latin-script language, or too short to say."""
+    tokens = re.findall(r"[a-zà-ÿœæßąćęłńśźżřšžčěůőű']+", text.lower())
+    if not tokens:
+        return "unknown", False
+    known = sum(1 for t in tokens if t in EN_FUNCTION_WORDS or t in english_words)
+    share = known / len(tokens)
+    if len(tokens) >= 3 and share >= 0.6:
+        return "en", True
+    if len(tokens) < 3 and not _DIACRITIC_OTHER.search(text):
+        return ("en", False) if share == 1.0 else ("unknown", False)
+    if all(_PINYIN.fullmatch(t) for t in tokens):
+        return "unknown", False  # pinyin or a name: let the hint decide
+    try:
+        guesses = detect_langs(text)
+    except LangDetectException:
+        return "unknown", False
+    best = guesses[0]
+    if best.lang == "en" and best.prob >= 0.5:
+        return "en", True
+    if best.prob >= 0.85 and share < 0.5:
+        return best.lang, True
+    return ("en", share >= 0.5) if share >= 0.5 else ("unknown", False)

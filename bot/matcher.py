@@ -1,0 +1,182 @@
+"""Score FAQ topics and intents for a message: IDF-weighted token overlap plus rapidfuzz.
+
+Each topic is a bag of its example questions and keywords in all five languages, so a
+Korean user typing "ATM" still meets the English examples. CJK and Hangul are compared
+by characters and bigrams, other scripts by (stemmed, typo-corrected) words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Knowledge
+from bot.text import compact, is_cjk, normalize, stem, tokens, words
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence adds up; chosen by measurement on knowledge/tests (see bench)."""
+
+    coverage: float = 0.45
+    example: float = 0.35
+    keyword: float = 0.25
+    fuzzy: float = 0.15
+    typo_cutoff: float = 80.0
+    keyword_fuzzy_cutoff: float = 88.0
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate and its evidence; `score` is roughly 0..1."""
+
+    target: str
+    score: float
+    coverage: float
+    example: float
+    keyword: float
+    fuzzy: float
+
+
+@dataclass(frozen=True)
+class _Doc:
+    target: str
+    text: str
+    tokens: frozenset[str]
+    is_keyword: bool
+    mass: float
+
+
+class Matcher:
+    """An index over every example question and keyword, built once per knowledge snapshot."""
+
+    def __init__(self, kb: Knowledge, weights: Weights = Weights()) -> None:
+        self.weights = weights
+        raw: list[tuple[str, str, bool]] = []
+        for topic in kb.topics.values():
+            for _, phrases in topic.examples.items():
+                raw.extend((topic.id, phrase, False) for phrase in phrases)
+            for _, phrases in topic.keywords.items():
+                raw.extend((topic.id, phrase, True) for phrase in phrases)
+        for intent in kb.intents.values():
+            for _, phrases in intent.examples.items():
+                raw.extend((intent.id, phrase, False) for phrase in phrases)
+        bags: dict[str, set[str]] = defaultdict(set)
+        vocabulary: set[str] = set()
+        english: set[str] = set()
+        prepared = []
+        for target, phrase, is_keyword in raw:
+            text = normalize(phrase)
+            toks = frozenset(tokens(text))
+            bags[target].update(toks)
+            vocabulary.update(w for w in words(text) if len(w) >= 3)
+            prepared.append((target, text, toks, is_keyword))
+        for topic in kb.topics.values():
+            for phrase in topic.examples.en + topic.keywords.en:
+                english.update(words(normalize(phrase)))
+        count = len(bags) or 1
+        df: dict[str, int] = defaultdict(int)
+        for bag in bags.values():
+            for token in bag:
+                df[token] += 1
+        self.idf = {token: math.log(1 + count / n) for token, n in df.items()}
+        self.unknown_idf = math.log(1 + count / 0.5)
+        self.docs = [
+            _Doc(target, text, toks, is_keyword, math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0)
+            for target, text, toks, is_keyword in prepared
+        ]
+        self.bags = {target: frozenset(bag) for target, bag in bags.items()}
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for index, doc in enumerate(self.docs):
+            for token in doc.tokens:
+                self.postings[token].append(index)
+        self.vocabulary = sorted(vocabulary)
+        self._vocabulary_set = frozenset(vocabulary)
+        self.english_words = frozenset(english)
+
+    def correct(self, normalized: str) -> str:
+        """Replace misspelt words with the nearest known word (rapidfuzz ratio)."""
+        out = []
+        for word in normalized.split(" "):
+            if len(word) >= 4 and not is_cjk(word) and word not in self._vocabulary_set and not word.isdigit():
+                best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.weights.typo_cutoff)
+                out.append(best[0] if best else word)
+            else:
+                out.append(word)
+        return " ".join(out)
+
+    def rank(self, text: str, limit: int = 5) -> list[Scored]:
+        """Candidates for `text`, best first."""
+        query = self.correct(normalize(text))
+        q_tokens = set(tokens(query))
+        if not q_tokens:
+            return []
+        q_weights = {t: self.idf.get(t, self.unknown_idf) for t in q_tokens}
+        q_mass = sum(q_weights.values())
+        q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
+        best_doc: dict[str, float] = defaultdict(float)
+        shared: dict[int, float] = defaultdict(float)
+        for token in q_tokens:
+            for index in self.postings.get(token, ()):
+                shared[index] += self.idf[token] ** 2
+        for index, overlap in shared.items():
+            doc = self.docs[index]
+            if not doc.is_keyword:
+                cosine = overlap / (q_norm * doc.mass)
+                if cosine > best_doc[doc.target]:
+                    best_doc[doc.target] = cosine
+        candidates = {self.docs[i].target for i in shared}
+        coverage = {
+            target: sum(q_weights[t] for t in q_tokens & self.bags[target]) / q_mass for target in candidates
+        }
+        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, 8)]
+        query_compact = compact(query)
+        results = []
+        w = self.weights
+        for target in ranked:
+            keyword = self._keyword(target, query, query_compact)
+            fuzzy = self._fuzzy(target, query)
+            score = w.coverage * coverage[target] + w.example * best_doc[target] + w.keyword * keyword + w.fuzzy * fuzzy
+            results.append(Scored(target, score, coverage[target], best_doc[target], keyword, fuzzy))
+        results.sort(key=lambda s: s.score, reverse=True)
+        return results[:limit]
+
+    def _keyword(self, target: str, query: str, query_compact: str) -> float:
+        """1 when a keyword of the target stands in the message, less for a near miss."""
+        best = 0.0
+        padded = f" {query} "
+        for doc in self._docs_of(target):
+            if not doc.is_keyword or not doc.text:
+                continue
+            if is_cjk(doc.text):
+                if compact(doc.text) in query_compact:
+                    return 1.0
+            elif f" {doc.text} " in padded or (len(doc.text) >= 5 and _stem_phrase(doc.text) in _stem_phrase(query)):
+                return 1.0
+            elif len(doc.text) >= 5:
+                score = fuzz.partial_ratio(doc.text, query, score_cutoff=self.weights.keyword_fuzzy_cutoff)
+                best = max(best, score / 100.0)
+        return best
+
+    def _fuzzy(self, target: str, query: str) -> float:
+        """The best rapidfuzz ratio between the message and one example of the target."""
+        examples = [doc.text for doc in self._docs_of(target) if not doc.is_keyword]
+        if not examples:
+            return 0.0
+        best = process.extractOne(query, examples, scorer=fuzz.ratio)
+        return best[1] / 100.0 if best else 0.0
+
+    def _docs_of(self, target: str) -> list[_Doc]:
+        cache = self.__dict__.setdefault("_by_target", {})
+        if not cache:
+            for doc in self.docs:
+                cache.setdefault(doc.target, []).append(doc)
+        return cache.get(target, [])
+
+
+def _stem_phrase(text: str) -> str:
+    """A phrase with each word stemmed, padded for whole-word containment tests."""
+    return " " + " ".join(stem(word) for word in text.split(" ")) + " "

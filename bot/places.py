@@ -1,0 +1,98 @@
+"""Find places named in a message, typo-tolerant, in every language and in pinyin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.knowledge import Knowledge
+from bot.text import compact, is_cjk, normalize, words
+
+CJK_CUTOFF = 80.0
+WORD_CUTOFF = 80.0
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place named in the message, with how well and how specifically it was named."""
+
+    place_id: str
+    score: float
+    alias_length: int
+
+
+@dataclass(frozen=True)
+class _Alias:
+    place_id: str
+    text: str
+    cjk: bool
+    words: tuple[str, ...]
+
+
+class PlaceFinder:
+    """Every name and alias of every place, ready to be looked for in a message."""
+
+    def __init__(self, kb: Knowledge) -> None:
+        aliases = []
+        for place in kb.places.values():
+            seen: set[str] = set()
+            for _, names in place.names.items():
+                for name in names:
+                    text = normalize(name)
+                    if text and text not in seen:
+                        seen.add(text)
+                        aliases.append(_Alias(place.id, text, is_cjk(text), tuple(words(text))))
+        self.aliases = aliases
+
+    def find(self, text: str) -> list[PlaceHit]:
+        """Places named in `text`, most specific first (longest alias, then best score)."""
+        query = normalize(text)
+        if not query:
+            return []
+        query_compact = compact(query)
+        query_words = words(query)
+        best: dict[str, PlaceHit] = {}
+        for alias in self.aliases:
+            score = self._cjk_score(alias, query_compact) if alias.cjk else self._word_score(alias, query_words)
+            if score <= 0:
+                continue
+            hit = PlaceHit(alias.place_id, score, len(compact(alias.text)))
+            old = best.get(alias.place_id)
+            if old is None or (hit.alias_length, hit.score) > (old.alias_length, old.score):
+                best[alias.place_id] = hit
+        return sorted(best.values(), key=lambda h: (h.alias_length, h.score), reverse=True)
+
+    @staticmethod
+    def _cjk_score(alias: _Alias, query_compact: str) -> float:
+        """Exact substring for short CJK names, a near match for longer ones."""
+        name = compact(alias.text)
+        if name in query_compact:
+            return 100.0
+        if len(name) < 4:
+            return 0.0
+        score = fuzz.partial_ratio(name, query_compact)
+        return score if score >= CJK_CUTOFF else 0.0
+
+    @staticmethod
+    def _word_score(alias: _Alias, query_words: list[str]) -> float:
+        """Every word of the alias must appear in the message, allowing typos and endings."""
+        if not alias.words or not query_words:
+            return 0.0
+        total = 0.0
+        for word in alias.words:
+            if len(word) < 4:
+                found = 100.0 if word in query_words else 0.0
+            else:
+                found = max(_word_similarity(word, q) for q in query_words)
+            if found < WORD_CUTOFF:
+                return 0.0
+            total += found
+        return total / len(alias.words)
+
+
+def _word_similarity(alias_word: str, query_word: str) -> float:
+    """Ratio, forgiving a grammatical ending on the message's word (аэропорту ~ аэропорт)."""
+    if query_word.startswith(alias_word) and len(query_word) - len(alias_word) <= 2:
+        return 100.0
+    return fuzz.ratio(alias_word, query_word)

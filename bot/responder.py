@@ -1,0 +1,175 @@
+"""The core: one Query in, one frozen Answer out. No Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answer import Answer, Query, Want
+from bot.geo import GridIndex
+from bot.knowledge import Knowledge
+from bot.language import Decision, decide
+from bot.matcher import Matcher, Scored
+from bot.places import PlaceFinder
+from bot.schema import Place
+from bot.text import normalize
+
+HELP_PHONE = "12363"  # PBOC financial consumer line, shown at the end of elder-mode answers
+WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
+    "atm": ("foreign-card-atm", "atm"),
+    "exchange": ("currency-exchange", "exchange-counter"),
+    "bank": ("simplified-account-opening", "bank-branch"),
+    "service-center": ("payment-service-center", "payment-service-center"),
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer, ask back or fall back; chosen by measurement on knowledge/tests."""
+
+    answer: float = 0.42
+    margin: float = 0.06
+    clarify: float = 0.30
+    greeting: float = 0.55
+    handoff: float = 0.45
+    place: float = 85.0
+
+
+class Responder:
+    """Answers from one knowledge snapshot; build a new one to reload."""
+
+    def __init__(self, kb: Knowledge, default_lang: str = "en", thresholds: Thresholds = Thresholds(), matcher: Matcher | None = None) -> None:
+        self.kb = kb
+        self.default_lang = default_lang
+        self.limits = thresholds
+        self.matcher = matcher or Matcher(kb)
+        self.finder = PlaceFinder(kb)
+        self.grids = {
+            want: GridIndex(
+                (p.id, p.coords.lat, p.coords.lon)
+                for p in kb.places.values()
+                if p.coords and (service in p.services or p.kind == kind)
+            )
+            for want, (service, kind) in WANT_SERVICES.items()
+        }
+        self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in kb.places.values() if p.coords)
+
+    def answer(self, query: Query) -> Answer:
+        """The one entry point every front end calls."""
+        if query.lat is not None and query.lon is not None:
+            lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
+            return self.nearby(query.lat, query.lon, query.want, lang)
+        decision = decide(query.text[:500], query.hint, query.saved_lang, self.matcher.english_words, self.default_lang)
+        if not normalize(query.text[:2000]):
+            return self._fallback(decision)
+        text = query.text[:1000]
+        ranked = self.matcher.rank(text)
+        top = ranked[0] if ranked else None
+        if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
+            return self._simple("greeting", "greeting", decision, top.score)
+        if top and top.target == "handoff" and top.score >= self.limits.handoff:
+            return self._simple("handoff", "handoff", decision, top.score)
+        hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
+        topics = [s for s in ranked if s.target in self.kb.topics]
+        if hits:
+            topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
+            return self.place(hits[0].place_id, decision.lang, hits[0].score / 100.0, topic, decision.detected)
+        if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
+            return self._fallback(decision)
+        return self._faq_or_clarify(topics, decision, query.elder)
+
+    def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
+        best = topics[0]
+        second = topics[1].score if len(topics) > 1 else 0.0
+        if best.score >= self.limits.answer and best.score - second >= self.limits.margin:
+            return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
+        if best.score >= self.limits.clarify:
+            close = [s.target for s in topics if best.score - s.score <= 0.12][:3]
+            if len(close) == 1:
+                return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
+            return Answer(
+                kind="clarify", lang=decision.lang, text=self._with_note(self.kb.text("clarify", decision.lang), decision.detected),
+                suggestions=tuple(close), confidence=min(1.0, best.score), detected=decision.detected,
+            )
+        return self._fallback(decision, best.score)
+
+    def faq(self, topic_id: str, lang: str, confidence: float = 1.0, elder: bool = False, detected: str = "") -> Answer:
+        """The curated answer of one topic (also used by buttons and staff's /send)."""
+        topic = self.kb.topics[topic_id]
+        text = topic.answer.get(lang)
+        if elder:
+            text = (getattr(topic.short, lang) or text).rstrip() + "\n\n" + self.kb.text("elder_call", lang, phone=HELP_PHONE)
+        return Answer(
+            kind="faq", lang=lang, text=self._with_note(text, detected), topic=topic_id,
+            confidence=round(min(1.0, confidence), 3), related=topic.related, detected=detected or lang,
+        )
+
+    def place(self, place_id: str, lang: str, confidence: float = 1.0, topic: str | None = None, detected: str = "") -> Answer:
+        """Everything the record says about one place, its parent and what is inside it."""
+        place = self.kb.places[place_id]
+        kb = self.kb
+        lines = [f"{place.names.get(lang)[0]} · {kb.text('kind.' + place.kind, lang)}", self._where(place, lang), "", place.summary.get(lang)]
+        if place.accepts:
+            items = ", ".join(kb.text("accept." + a, lang) for a in place.accepts)
+            lines.append(kb.text("place_accepts", lang, items=items))
+        if place.services:
+            items = ", ".join(kb.text("service." + s, lang) for s in place.services)
+            lines.append(kb.text("place_services", lang, items=items))
+        if place.parent:
+            lines.append(kb.text("place_parent", lang, name=kb.places[place.parent].names.get(lang)[0]))
+        children = kb.children(place.id)
+        if children:
+            lines.append(kb.text("place_inside", lang, items=", ".join(c.names.get(lang)[0] for c in children)))
+        lines += ["", kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()), kb.text("place_check", lang)]
+        related = tuple(dict.fromkeys(([topic] if topic else []) + ["payment-service-center", "card-acceptance"]))
+        return Answer(
+            kind="place", lang=lang, text=self._with_note("\n".join(lines), detected),
+            places=(place.id,) + tuple(c.id for c in children), confidence=round(min(1.0, confidence), 3),
+            related=related, detected=detected or lang,
+        )
+
+    def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
+        """The nearest places offering what the user needs, with distances."""
+        grid = self.grids[want or "any"]
+        found = grid.nearest(lat, lon, k=k)
+        service = self.kb.text(f"want.{want}", lang) if want else self.kb.text("place_services", lang, items="").rstrip(": ：")
+        if not found:
+            text = self.kb.text("nearby_none", lang, service=service)
+            return Answer(kind="nearby", lang=lang, text=text, confidence=0.0, want=want, detected=lang)
+        lines = [self.kb.text("nearby_title", lang, service=service)]
+        for number, (place_id, metres) in enumerate(found, start=1):
+            place = self.kb.places[place_id]
+            services = ", ".join(self.kb.text("service." + s, lang) for s in place.services)
+            lines.append(f"{number}. {place.names.get(lang)[0]} — {self._distance(metres, lang)}")
+            if services:
+                lines.append(f"   {services}")
+        lines += ["", self.kb.text("place_check", lang)]
+        return Answer(
+            kind="nearby", lang=lang, text="\n".join(lines), places=tuple(p for p, _ in found),
+            distances_m=tuple(int(round(d)) for _, d in found), confidence=1.0, want=want, detected=lang,
+        )
+
+    def _distance(self, metres: float, lang: str) -> str:
+        if metres < 1000:
+            return self.kb.text("unit_m", lang, m=int(round(metres, -1)))
+        return self.kb.text("unit_km", lang, km=f"{metres / 1000:.1f}")
+
+    def _where(self, place: Place, lang: str) -> str:
+        city = self.kb.regions[place.city]
+        province = self.kb.regions[city.province] if city.province else None
+        return self.kb.text("place_where", lang, city=city.names.get(lang)[0], province=province.names.get(lang)[0] if province else "")
+
+    def _simple(self, kind: str, key: str, decision: Decision, confidence: float) -> Answer:
+        return Answer(kind=kind, lang=decision.lang, text=self._with_note(self.kb.text(key, decision.lang), decision.detected), confidence=round(min(1.0, confidence), 3), detected=decision.detected)  # type: ignore[arg-type]
+
+    def _fallback(self, decision: Decision, confidence: float = 0.0) -> Answer:
+        return Answer(
+            kind="fallback", lang=decision.lang, text=self._with_note(self.kb.text("fallback", decision.lang), decision.detected),
+            confidence=round(min(1.0, confidence), 3), related=("payment-overview", "currency-exchange", "atm-foreign-card"),
+            detected=decision.detected,
+        )
+
+    def _with_note(self, text: str, detected: str) -> str:
+        """Prefix the one-line note when the user wrote in a language we don't answer in."""
+        if detected and detected not in ("zh", "en", "ko", "ru", "ja", "unknown", "ja-han"):
+            return self.kb.text("other_language", "en") + "\n\n" + text
+        return text

@@ -1,0 +1,159 @@
+"""Pydantic models of every knowledge field: what an editor may write, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Lang = Literal["zh", "en", "ko", "ru", "ja"]
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PlaceKind = Literal[
+    "airport", "railway-station", "scenic-spot", "district", "hotel", "hospital", "mall",
+    "bank-branch", "atm", "exchange-counter", "payment-service-center",
+]
+Accept = Literal[
+    "foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover", "unionpay",
+    "alipay", "wechat-pay", "foreign-wallets", "ecny", "cash",
+]
+Service = Literal[
+    "currency-exchange", "foreign-card-atm", "payment-service-center", "change-pack",
+    "simplified-account-opening", "green-channel", "payment-guide", "demo-zone",
+]
+FOREIGN_CARDS: frozenset[str] = frozenset(
+    {"foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover"}
+)
+
+Text = str
+
+
+class Strict(BaseModel):
+    """Frozen and closed: an unknown field is an editor's typo, so it is an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+class Texts(Strict):
+    """One text in each of the five languages; all required, none empty."""
+
+    zh: Text
+    en: Text
+    ko: Text
+    ru: Text
+    ja: Text
+
+    @field_validator("zh", "en", "ko", "ru", "ja")
+    @classmethod
+    def _filled(cls, value: str) -> str:
+        return _not_blank(value)
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, English when that language is unknown."""
+        return getattr(self, lang, self.en)
+
+
+class Phrases(Strict):
+    """Several phrases in each language; all five required and non-empty."""
+
+    zh: tuple[Text, ...] = Field(min_length=1)
+    en: tuple[Text, ...] = Field(min_length=1)
+    ko: tuple[Text, ...] = Field(min_length=1)
+    ru: tuple[Text, ...] = Field(min_length=1)
+    ja: tuple[Text, ...] = Field(min_length=1)
+
+    @field_validator("zh", "en", "ko", "ru", "ja")
+    @classmethod
+    def _no_blank(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            _not_blank(str(value))
+        return tuple(str(value) for value in values)
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(language, phrases) pairs in a fixed order."""
+        return [(lang, getattr(self, lang)) for lang in ("zh", "en", "ko", "ru", "ja")]
+
+
+class OptionalPhrases(Phrases):
+    """Phrases where a language may be left out (keywords)."""
+
+    zh: tuple[Text, ...] = ()
+    en: tuple[Text, ...] = ()
+    ko: tuple[Text, ...] = ()
+    ru: tuple[Text, ...] = ()
+    ja: tuple[Text, ...] = ()
+
+
+class ShortTexts(Strict):
+    """The older person's version of an answer; any language may be given."""
+
+    zh: Text | None = None
+    en: Text | None = None
+    ko: Text | None = None
+    ru: Text | None = None
+    ja: Text | None = None
+
+
+class Topic(Strict):
+    """One FAQ topic: how people ask it and what we answer."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    source: str = Field(min_length=1)
+    as_of: date
+    related: tuple[str, ...] = ()
+    keywords: OptionalPhrases = OptionalPhrases()
+    examples: Phrases
+    answer: Texts
+    short: ShortTexts = ShortTexts()
+
+
+class Coords(Strict):
+    """WGS-84 coordinates, only where a source gives them."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Place(Strict):
+    """A venue, ATM, bank branch, exchange counter or payment service center."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: PlaceKind
+    city: str
+    parent: str | None = None
+    coords: Coords | None = None
+    names: Phrases
+    accepts: tuple[Accept, ...] = ()
+    services: tuple[Service, ...] = ()
+    summary: Texts
+    source: str = Field(min_length=1)
+    as_of: date
+
+    @property
+    def takes_foreign_cards(self) -> bool:
+        """True when the record says any foreign card network is accepted."""
+        return bool(FOREIGN_CARDS.intersection(self.accepts))
+
+
+class Region(Strict):
+    """A province or a city, with its names in every language."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["province", "city"]
+    province: str | None = None
+    names: Phrases
+
+
+class Intent(Strict):
+    """Greeting, handoff or out-of-scope: recognised by examples like a topic, never answered from them."""
+
+    id: Literal["greeting", "handoff", "out-of-scope"]
+    source: str = Field(min_length=1)
+    as_of: date
+    examples: Phrases

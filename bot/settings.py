@@ -1,0 +1,107 @@
+"""Every setting PayHelp reads, from the environment and `.env` (one place, like httpx)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LANGUAGES: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
+BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """PayHelp's settings; field names are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    TELEGRAM_BOT_TOKEN: str = ""
+    TELEGRAM_BASE_URL: str = "https://api.telegram.org/bot"
+    TELEGRAM_RATE_LIMIT: float = Field(default=30.0, ge=0)
+    TELEGRAM_WEBHOOK_URL: str = ""
+    TELEGRAM_WEBHOOK_SECRET: str = ""
+    TELEGRAM_WEBHOOK_LISTEN: str = "127.0.0.1"
+    TELEGRAM_WEBHOOK_PORT: int = Field(default=8443, ge=1, le=65535)
+    KNOWLEDGE_DIR: Path = BUNDLED_KNOWLEDGE
+    DATABASE_PATH: Path = Path("payhelp.sqlite3")
+    STAFF_CHAT_ID: int | None = None
+    STAFF_USER_IDS: Annotated[tuple[int, ...], NoDecode] = ()
+    DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("STAFF_USER_IDS", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" as well as a list."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("STAFF_CHAT_ID", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """An empty STAFF_CHAT_ID= line means no help-desk group."""
+        return None if value == "" else value
+
+    @field_validator("LOG_LEVEL", "DEFAULT_LANGUAGE", mode="before")
+    @classmethod
+    def _normalise_case(cls, value: object) -> object:
+        """LOG_LEVEL=info and DEFAULT_LANGUAGE=EN are meant kindly; accept them."""
+        if isinstance(value, str):
+            return value.upper() if value.lower() in {"debug", "info", "warning", "error", "critical"} else value.lower()
+        return value
+
+    @field_validator("TELEGRAM_BOT_TOKEN")
+    @classmethod
+    def _token_shape(cls, value: str) -> str:
+        """A BotFather token looks like 123456:ABC-def; catch pasting mistakes early."""
+        if value and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", value.strip()):
+            raise ValueError("must look like 123456789:AA... (the token from @BotFather)")
+        return value.strip()
+
+    @field_validator("TELEGRAM_WEBHOOK_SECRET")
+    @classmethod
+    def _secret_shape(cls, value: str) -> str:
+        """Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and -."""
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("may only contain letters, digits, _ and - (at most 256)")
+        return value
+
+    @field_validator("TELEGRAM_BASE_URL")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """A Bot API base must be an http(s) URL."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read the settings; a bad value raises SettingsError with one line naming it."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(part) for part in error["loc"][:1]) or "settings"
+        raise SettingsError(f"setting {name}: {_plain(error)}") from None
+
+
+def _plain(error: dict) -> str:
+    """Turn a pydantic error into what is allowed, in plain words."""
+    message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected}"
+    value = error.get("input")
+    if isinstance(value, str) and not any(secret in str(error.get("loc", "")) for secret in ("TOKEN", "SECRET")):
+        return f"{message} (got {value!r})"
+    return message

@@ -1,0 +1,38 @@
+"""Shared fixtures: the bundled knowledge loaded once, and copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.settings import BUNDLED_KNOWLEDGE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The real engine on the bundled knowledge."""
+    return Engine.load(BUNDLED_KNOWLEDGE)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled knowledge folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(BUNDLED_KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's .env or PayHelp variables leak into a test."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "KNOWLEDGE_DIR", "DATABASE_PATH", "STAFF_", "DEFAULT_LANGUAGE", "LOG_LEVEL")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)

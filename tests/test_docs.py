@@ -1,0 +1,55 @@
+"""Every setting and every CLI command is documented (a test fails if one is not)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from bot.cli import build_parser
+from bot.settings import Settings
+from tests.helpers import ROOT
+
+
+def _commands() -> list[str]:
+    names = []
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                names.append(name)
+                for inner in sub._actions:
+                    if isinstance(inner, argparse._SubParsersAction):
+                        names.extend(f"{name} {child}" for child in inner.choices)
+    return names
+
+
+def test_every_setting_is_in_env_example_with_a_comment() -> None:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    documented = {}
+    for index, line in enumerate(lines):
+        match = re.match(r"^([A-Z_]+)=", line)
+        if match:
+            documented[match.group(1)] = index > 0 and lines[index - 1].startswith("# ")
+    assert documented == {name: True for name in Settings.model_fields}
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in Settings.model_fields if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in _commands() if f"`{name}" not in readme]
+    assert missing == []
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
+    assert commands == ["make run", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
