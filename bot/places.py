@@ -59,9 +59,10 @@ class PlaceFinder:
                 continue
             hit = PlaceHit(alias.place_id, score, len(compact(alias.text)))
             old = best.get(alias.place_id)
-            if old is None or (hit.alias_length, hit.score) > (old.alias_length, old.score):
+            if old is None or (hit.score, hit.alias_length) > (old.score, old.alias_length):
                 best[alias.place_id] = hit
-        return sorted(best.values(), key=lambda h: (h.alias_length, h.score), reverse=True)
+        # A near-exact naming beats a fuzzy one; among those the more specific (longer) name wins.
+        return sorted(best.values(), key=lambda h: (h.score >= 95, h.alias_length, h.score), reverse=True)
 
     @staticmethod
     def _cjk_score(alias: _Alias, query_compact: str) -> float:

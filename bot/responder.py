@@ -107,7 +107,7 @@ class Responder:
         """Everything the record says about one place, its parent and what is inside it."""
         place = self.kb.places[place_id]
         kb = self.kb
-        lines = [f"{place.names.get(lang)[0]} · {kb.text('kind.' + place.kind, lang)}", self._where(place, lang), "", place.summary.get(lang)]
+        lines = [f"{place.names.first(lang)} · {kb.text('kind.' + place.kind, lang)}", self._where(place, lang), "", place.summary.get(lang)]
         if place.accepts:
             items = ", ".join(kb.text("accept." + a, lang) for a in place.accepts)
             lines.append(kb.text("place_accepts", lang, items=items))
@@ -115,10 +115,10 @@ class Responder:
             items = ", ".join(kb.text("service." + s, lang) for s in place.services)
             lines.append(kb.text("place_services", lang, items=items))
         if place.parent:
-            lines.append(kb.text("place_parent", lang, name=kb.places[place.parent].names.get(lang)[0]))
+            lines.append(kb.text("place_parent", lang, name=kb.places[place.parent].names.first(lang)))
         children = kb.children(place.id)
         if children:
-            lines.append(kb.text("place_inside", lang, items=", ".join(c.names.get(lang)[0] for c in children)))
+            lines.append(kb.text("place_inside", lang, items=", ".join(c.names.first(lang) for c in children)))
         lines += ["", kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()), kb.text("place_check", lang)]
         related = tuple(dict.fromkeys(([topic] if topic else []) + ["payment-service-center", "card-acceptance"]))
         return Answer(
@@ -139,7 +139,7 @@ class Responder:
         for number, (place_id, metres) in enumerate(found, start=1):
             place = self.kb.places[place_id]
             services = ", ".join(self.kb.text("service." + s, lang) for s in place.services)
-            lines.append(f"{number}. {place.names.get(lang)[0]} — {self._distance(metres, lang)}")
+            lines.append(f"{number}. {place.names.first(lang)} — {self._distance(metres, lang)}")
             if services:
                 lines.append(f"   {services}")
         lines += ["", self.kb.text("place_check", lang)]
@@ -156,7 +156,7 @@ class Responder:
     def _where(self, place: Place, lang: str) -> str:
         city = self.kb.regions[place.city]
         province = self.kb.regions[city.province] if city.province else None
-        return self.kb.text("place_where", lang, city=city.names.get(lang)[0], province=province.names.get(lang)[0] if province else "")
+        return self.kb.text("place_where", lang, city=city.names.first(lang), province=province.names.first(lang) if province else "")
 
     def _simple(self, kind: str, key: str, decision: Decision, confidence: float) -> Answer:
         return Answer(kind=kind, lang=decision.lang, text=self._with_note(self.kb.text(key, decision.lang), decision.detected), confidence=round(min(1.0, confidence), 3), detected=decision.detected)  # type: ignore[arg-type]

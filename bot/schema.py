@@ -75,6 +75,14 @@ class Phrases(Strict):
             _not_blank(str(value))
         return tuple(str(value) for value in values)
 
+    def get(self, lang: str) -> tuple[str, ...]:
+        """The phrases in `lang`, English when that language has none."""
+        return getattr(self, lang, ()) or self.en
+
+    def first(self, lang: str) -> str:
+        """The first phrase in `lang`: a place's display name."""
+        return self.get(lang)[0]
+
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs in a fixed order."""
         return [(lang, getattr(self, lang)) for lang in ("zh", "en", "ko", "ru", "ja")]

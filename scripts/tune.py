@@ -1,0 +1,56 @@
+"""Grid-search matcher weights and answer thresholds on knowledge/tests (tune on one half, report the other).
+
+Run: .venv/bin/python scripts/tune.py   — prints the best settings; copy them into bot/matcher.py / bot/responder.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.evaluation import evaluate, load_cases  # noqa: E402
+from bot.knowledge import require_knowledge  # noqa: E402
+from bot.matcher import Matcher, Weights  # noqa: E402
+from bot.responder import Responder, Thresholds  # noqa: E402
+from bot.settings import BUNDLED_KNOWLEDGE  # noqa: E402
+
+
+def objective(figures: dict) -> float:
+    """Top-1, penalising confident wrong answers three times and missed fallbacks once."""
+    return figures["top1"] - 3 * figures["answered_but_wrong"] + 0.5 * figures["fallback_precision"]
+
+
+def main() -> None:
+    kb = require_knowledge(BUNDLED_KNOWLEDGE)
+    cases = load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl")))
+    rng = random.Random(7)
+    shuffled = cases[:]
+    rng.shuffle(shuffled)
+    tune, hold = shuffled[::2], shuffled[1::2]
+    results = []
+    weight_grid = [
+        Weights(coverage=c, example=e, keyword=k, fuzzy=f)
+        for c, e, k, f in itertools.product((0.35, 0.45, 0.55), (0.25, 0.35, 0.45), (0.15, 0.25, 0.35), (0.0, 0.15, 0.3))
+    ]
+    threshold_grid = [
+        Thresholds(answer=a, margin=m, clarify=c)
+        for a, m, c in itertools.product((0.36, 0.40, 0.44), (0.02, 0.04, 0.06), (0.26, 0.30))
+    ]
+    for weights in weight_grid:
+        matcher = Matcher(kb, weights)
+        for limits in threshold_grid:
+            responder = Responder(kb, thresholds=limits, matcher=matcher)
+            figures = evaluate(tune, responder.answer).figures()
+            results.append((objective(figures), weights, limits, figures))
+    results.sort(key=lambda r: r[0], reverse=True)
+    for score, weights, limits, figures in results[:5]:
+        held = evaluate(hold, Responder(kb, thresholds=limits, matcher=Matcher(kb, weights)).answer).figures()
+        print(f"{score:.3f} {weights} {limits}\n   tune {figures}\n   held {held}")
+
+
+if __name__ == "__main__":
+    main()

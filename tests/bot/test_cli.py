@@ -1,0 +1,92 @@
+"""The CLI contract: ask, ask --json, ask --jsonl (with a malformed line), chat through a pipe."""
+
+from __future__ import annotations
+
+import json
+
+from tests.helpers import ROOT, run_cli, run_process
+
+CONTRACT_KEYS = {"kind", "topic", "places", "lang", "text", "confidence", "suggestions"}
+
+
+def test_ask_json_has_the_contract() -> None:
+    code, out = run_cli("ask", "where can I exchange money", "--json")
+    answer = json.loads(out)
+    assert code == 0
+    assert CONTRACT_KEYS <= answer.keys()
+    assert (answer["kind"], answer["topic"], answer["lang"]) == ("faq", "currency-exchange", "en")
+
+
+def test_ask_text_prints_the_answer() -> None:
+    code, out = run_cli("ask", "您好")
+    assert code == 0 and out.startswith("您好") or "支付" in out
+
+
+def test_ask_location() -> None:
+    code, out = run_cli("ask", "--lat", "42.88", "--lon", "129.46", "--want", "atm", "--json")
+    answer = json.loads(out)
+    assert (code, answer["kind"], answer["places"][0]) == (0, "nearby", "ynj-airport")
+
+
+def test_ask_needs_something() -> None:
+    code, out = run_cli("ask")
+    assert (code, out) == (2, "")
+
+
+def test_jsonl_round_trips_every_dev_question_in_order() -> None:
+    lines = [json.loads(line) for line in (ROOT / "knowledge" / "tests" / "dev-questions.jsonl").read_text().splitlines()]
+    stdin = "".join(json.dumps({"text": q["text"], "lang": q["hint"]}, ensure_ascii=False) + "\n" for q in lines)
+    code, out = run_cli("ask", "--jsonl", stdin=stdin)
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert len(answers) == len(lines)
+    assert all(CONTRACT_KEYS <= a.keys() for a in answers)
+    assert [a["lang"] for a in answers] == [q["lang"] for q in lines]
+
+
+def test_jsonl_malformed_lines_get_an_error_and_the_rest_go_on() -> None:
+    stdin = '{"text": "hello"}\nnot json\n[1, 2]\n{"text": 5}\n{"lat": 42.9}\n{"text": "ATM", "lang": "ko"}\n'
+    code, out = run_cli("ask", "--jsonl", stdin=stdin)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r.get("kind") or "error" for r in rows] == ["greeting", "error", "error", "error", "error", rows[5]["kind"]]
+    assert [r["error"] for r in rows[1:5]] == [
+        "Expecting value: line 1 column 1 (char 0)",
+        "each line must be a JSON object",
+        '"text" must be a string',
+        'give both "lat" and "lon"',
+    ]
+    assert rows[5]["lang"] == "ko"
+
+
+def test_jsonl_as_a_real_process_flushes_per_line() -> None:
+    result = run_process("ask", "--jsonl", stdin='{"text": "привет"}\n{"text": "where is an atm for visa"}\n')
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (result.returncode, [r["lang"] for r in rows], rows[0]["kind"]) == (0, ["ru", "en"], "greeting")
+
+
+def test_chat_from_a_pipe_prints_one_answer_per_line() -> None:
+    result = run_process("chat", stdin="where can I exchange money\n您好\nasdfgh qwerty\n")
+    lines = result.stdout.splitlines()
+    assert (result.returncode, len(lines), result.stderr) == (0, 3, "")
+    assert "passport" in lines[0].lower()
+
+
+def test_run_without_token_is_the_terminal_chat() -> None:
+    result = run_process("run", stdin="hello\n")
+    assert (result.returncode, len(result.stdout.splitlines())) == (0, 1)
+
+
+def test_interactive_chat_greets_and_picks_a_suggestion_by_number() -> None:
+    code, out = run_cli("chat", stdin="/lang ru\nпривет\n/quit\n", tty=True)
+    assert code == 0
+    assert "lang = ru" in out
+    assert out.count("> ") == 3
+
+
+def test_broken_knowledge_is_reported_not_a_traceback(tmp_path) -> None:
+    (tmp_path / "faq").mkdir()
+    result = run_process("ask", "hi", env={"KNOWLEDGE_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"payhelp: the knowledge in {tmp_path} has errors; run 'python -m bot kb check':\n")
+    assert "Traceback" not in result.stderr

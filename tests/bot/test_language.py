@@ -1,0 +1,45 @@
+"""Answer language: script rules, a detector for Latin text, then the hints (235 short messages)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.language import decide, hint_language
+
+CASES = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "languages.jsonl").read_text().splitlines() if line.strip()]
+
+
+def test_the_set_is_big_enough() -> None:
+    assert len(CASES) >= 150
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i}-{c['lang']}" for i, c in enumerate(CASES)])
+def test_answer_language(case: dict) -> None:
+    assert decide(case["text"], case.get("hint"), None).lang == case["lang"]
+
+
+@pytest.mark.parametrize(
+    ("hint", "expected"), [("en-US", "en"), ("zh-hans", "zh"), ("ko", "ko"), ("pt-BR", None), (None, None), ("", None)]
+)
+def test_telegram_language_codes(hint: str | None, expected: str | None) -> None:
+    assert hint_language(hint) == expected
+
+
+def test_saved_choice_beats_the_hint_for_ambiguous_text() -> None:
+    assert decide("ATM", "en", "ja").lang == "ja"
+
+
+def test_clear_text_beats_the_saved_choice() -> None:
+    assert decide("환전 어디서 해요", "en", "ja").lang == "ko"
+
+
+def test_other_languages_get_english_and_are_reported() -> None:
+    decision = decide("Wo kann ich hier Geld wechseln?", None, None)
+    assert (decision.lang, decision.detected) == ("en", "de")
+
+
+def test_default_language_when_nothing_tells() -> None:
+    assert decide("👍", None, None, default="zh").lang == "zh"

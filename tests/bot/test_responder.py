@@ -1,0 +1,124 @@
+"""What the core answers: FAQ, places, nearby, clarify, fallback, greeting, handoff, elder mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Query
+from bot.engine import Engine
+
+
+def ask(engine: Engine, text: str, hint: str | None = None, **extra: object):
+    return engine.answer(Query(text=text, hint=hint, **extra))
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "place", "lang"),
+    [
+        ("연길 공항 환전", None, "ynj-airport", "ko"),
+        ("Яньцзи аэропорт банкомат", None, "ynj-airport", "ru"),
+        ("平遥古城能刷卡吗", None, "pingyao-ancient-city", "zh"),
+        ("Does Pingyao take Visa", None, "pingyao-ancient-city", "en"),
+        ("does pingyo ancient city take visa", None, "pingyao-ancient-city", "en"),
+        ("pingyao gucheng", "zh", "pingyao-ancient-city", "zh"),
+        ("五台山で両替できますか", None, "wutaishan", "ja"),
+        ("Can I use Visa at Mount Wutai?", None, "wutaishan", "en"),
+    ],
+)
+def test_named_place_is_answered_from_its_record(engine: Engine, text: str, hint: str | None, place: str, lang: str) -> None:
+    answer = ask(engine, text, hint)
+    assert (answer.kind, answer.places[:1], answer.lang) == ("place", (place,), lang)
+
+
+def test_place_answer_says_what_it_accepts_and_offers(engine: Engine) -> None:
+    answer = ask(engine, "Changchun Longjia airport foreign cards?")
+    record = engine.responder.kb.places["cgq-airport"]
+    assert record.summary.en in answer.text
+    assert "Accepts:" in answer.text or "accept" in answer.text.lower()
+    assert record.source in answer.text
+
+
+def test_nearby_lists_the_nearest_with_distances(engine: Engine) -> None:
+    answer = engine.answer(Query(lat=42.90, lon=129.50, want="atm", hint="ko"))
+    assert (answer.kind, answer.lang, answer.places[0]) == ("nearby", "ko", "ynj-airport")
+    assert answer.distances_m[0] == sorted(answer.distances_m)[0]
+    assert "km" in answer.text
+
+
+def test_nearby_far_from_everything_says_so(engine: Engine) -> None:
+    answer = engine.answer(Query(lat=0.0, lon=0.0, hint="en"))
+    assert (answer.kind, answer.places) == ("nearby", ())
+    assert "12363" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "lang"),
+    [("hello", None, "en"), ("您好", None, "zh"), ("안녕하세요", None, "ko"), ("здравствуйте", None, "ru"), ("こんにちは", None, "ja")],
+)
+def test_greetings_in_five_languages(engine: Engine, text: str, hint: str | None, lang: str) -> None:
+    answer = ask(engine, text, hint)
+    assert (answer.kind, answer.lang) == ("greeting", lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("connect me to an agent", "en"), ("转人工", "zh"), ("상담원 연결해 주세요", "ko"), ("хочу поговорить с оператором", "ru"), ("スタッフと話したいです", "ja")],
+)
+def test_asking_for_a_person_in_five_languages(engine: Engine, text: str, lang: str) -> None:
+    answer = ask(engine, text)
+    assert (answer.kind, answer.lang) == ("handoff", lang)
+
+
+@pytest.mark.parametrize(
+    "text", ["What's the weather in Yanji tomorrow?", "asdfgh qwerty", "👍👍", "讲个笑话", "recommend a good restaurant", "Нужна ли виза в Китай?"]
+)
+def test_out_of_scope_falls_back_with_the_way_to_a_person(engine: Engine, text: str) -> None:
+    answer = ask(engine, text)
+    assert answer.kind == "fallback"
+    assert answer.text == engine.responder.kb.text("fallback", answer.lang)
+
+
+def test_other_language_gets_english_with_a_note(engine: Engine) -> None:
+    answer = ask(engine, "Wo kann ich Geld wechseln? Ich brauche Yuan.")
+    note = engine.responder.kb.text("other_language", "en")
+    assert (answer.lang, answer.detected, answer.text.startswith(note)) == ("en", "de", True)
+
+
+def test_traditional_chinese_gets_the_zh_answer(engine: Engine) -> None:
+    answer = ask(engine, "哪裡可以換錢")
+    assert (answer.kind, answer.topic, answer.lang) == ("faq", "currency-exchange", "zh")
+
+
+def test_elder_mode_is_short_and_ends_with_a_phone_number(engine: Engine) -> None:
+    full = ask(engine, "哪里可以换钱")
+    short = engine.answer(Query(text="哪里可以换钱", elder=True))
+    assert short.topic == full.topic
+    assert len(short.text) < len(full.text)
+    assert short.text.rstrip().endswith(engine.responder.kb.text("elder_call", "zh", phone="12363").rstrip())
+
+
+def test_clarify_offers_up_to_three_topics(engine: Engine) -> None:
+    kb = engine.responder.kb
+    answer = engine.responder._faq_or_clarify(
+        [_scored("cash-rights", 0.35), _scored("cash-refusal-complaint", 0.34), _scored("complaints", 0.33), _scored("change-pack", 0.32)],
+        _decision("en"), elder=False,
+    )
+    assert (answer.kind, answer.suggestions, answer.text) == ("clarify", ("cash-rights", "cash-refusal-complaint", "complaints"), kb.text("clarify", "en"))
+
+
+def test_answer_is_frozen(engine: Engine) -> None:
+    answer = ask(engine, "hello")
+    with pytest.raises(Exception):
+        answer.kind = "faq"  # type: ignore[misc]
+
+
+def _scored(target: str, score: float):
+    from bot.matcher import Scored
+
+    return Scored(target, score, 0, 0, 0, 0)
+
+
+def _decision(lang: str):
+    from bot.language import Decision
+
+    return Decision(lang, lang, True)
