@@ -95,6 +95,8 @@ class _Collector:
 
     def _rel(self, file: Path | str) -> str:
         path = Path(file)
+        if path == self.root:
+            return str(path)
         try:
             return str(path.relative_to(self.root.parent))
         except ValueError:

@@ -98,6 +98,16 @@ class OptionalPhrases(Phrases):
     ja: tuple[Text, ...] = ()
 
 
+class Keywords(OptionalPhrases):
+    """Keywords per language, plus `other`: words in languages we answer in English (de, fr, es, vi ...)."""
+
+    other: tuple[Text, ...] = ()
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(language, phrases) pairs, `other` last."""
+        return super().items() + [("other", self.other)]
+
+
 class ShortTexts(Strict):
     """The older person's version of an answer; any language may be given."""
 
@@ -115,7 +125,7 @@ class Topic(Strict):
     source: str = Field(min_length=1)
     as_of: date
     related: tuple[str, ...] = ()
-    keywords: OptionalPhrases = OptionalPhrases()
+    keywords: Keywords = Keywords()
     examples: Phrases
     answer: Texts
     short: ShortTexts = ShortTexts()
