@@ -158,6 +158,10 @@ class Responder:
         province = self.kb.regions[city.province] if city.province else None
         return self.kb.text("place_where", lang, city=city.names.first(lang), province=province.names.first(lang) if province else "")
 
+    def intent(self, kind: str, lang: str) -> Answer:
+        """A greeting, handoff or fallback answer in `lang` (used by buttons)."""
+        return self._simple(kind, kind, Decision(lang, lang, True), 1.0)
+
     def _simple(self, kind: str, key: str, decision: Decision, confidence: float) -> Answer:
         return Answer(kind=kind, lang=decision.lang, text=self._with_note(self.kb.text(key, decision.lang), decision.detected), confidence=round(min(1.0, confidence), 3), detected=decision.detected)  # type: ignore[arg-type]
 

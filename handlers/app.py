@@ -1,42 +1,60 @@
-"""Wire the Telegram Application: settings, rate limiter and handlers. main() only wires."""
+"""Wire the Telegram Application: settings, rate limiter, storage and handlers. Only wiring here."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest
 
 from bot.engine import Engine
 from bot.settings import Settings
-from handlers import messages
+from bot.storage import Store
+from handlers import buttons, commands, messages
+from handlers.errors import install_redaction, on_error
 
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, engine: Engine, request: object | None = None) -> Application:
-    """The real Application; tests pass a fake `request` (a telegram.request.BaseRequest)."""
-    builder = ApplicationBuilder().token(settings.TELEGRAM_BOT_TOKEN).base_url(settings.TELEGRAM_BASE_URL)
+def build_application(settings: Settings, engine: Engine, request: BaseRequest | None = None) -> Application:
+    """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.TELEGRAM_BOT_TOKEN)
+        .base_url(settings.TELEGRAM_BASE_URL)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
     if settings.TELEGRAM_RATE_LIMIT > 0:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.TELEGRAM_RATE_LIMIT, max_retries=3))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)  # type: ignore[arg-type]
+        builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    application.bot_data["engine"] = engine
-    application.bot_data["settings"] = settings
+    application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=set(commands.COMMANDS))
+    commands.register(application)
     messages.register(application)
+    buttons.register(application)
+    application.add_error_handler(on_error)
     return application
 
 
+async def _post_init(application: Application) -> None:
+    await commands.set_commands(application)
+
+
+async def _post_shutdown(application: Application) -> None:
+    await application.bot_data["store"].close()
+
+
 def run_telegram(settings: Settings, engine: Engine) -> int:
-    """Poll Telegram until stopped (webhook mode when TELEGRAM_WEBHOOK_URL is set)."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs URLs, which contain the token
+    """Poll Telegram until stopped, or serve a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    install_redaction(settings.TELEGRAM_BOT_TOKEN)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which hold the token
     application = build_application(settings, engine)
     if settings.TELEGRAM_WEBHOOK_URL:
         application.run_webhook(
-            listen=settings.TELEGRAM_WEBHOOK_LISTEN,
-            port=settings.TELEGRAM_WEBHOOK_PORT,
-            webhook_url=settings.TELEGRAM_WEBHOOK_URL,
-            secret_token=settings.TELEGRAM_WEBHOOK_SECRET or None,
+            listen=settings.TELEGRAM_WEBHOOK_LISTEN, port=settings.TELEGRAM_WEBHOOK_PORT,
+            webhook_url=settings.TELEGRAM_WEBHOOK_URL, secret_token=settings.TELEGRAM_WEBHOOK_SECRET or None,
         )
     else:
         application.run_polling()

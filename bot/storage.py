@@ -1,0 +1,136 @@
+"""SQLite storage (aiosqlite): user choices, feedback and the event log, committed before we say "saved"."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    user_id INTEGER PRIMARY KEY, lang TEXT, elder INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0, updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
+    topic TEXT, helpful INTEGER NOT NULL, lang TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
+    lang TEXT, kind TEXT NOT NULL, topic TEXT, text TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Prefs:
+    """What a user chose: answer language (None = not chosen) and older person's mode."""
+
+    lang: str | None = None
+    elder: bool = False
+
+
+def now() -> str:
+    """UTC timestamp for rows."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """One SQLite file; opened lazily, so handlers and tests need no start-up hook."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._key = b""
+
+    async def db(self) -> aiosqlite.Connection:
+        """The open connection, creating the schema the first time."""
+        if self._db is None:
+            async with self._lock:
+                if self._db is None:
+                    db = await aiosqlite.connect(self.path)
+                    await db.executescript(SCHEMA)
+                    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
+                    if row is None:
+                        key = secrets.token_hex(32)
+                        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
+                        await db.commit()
+                    else:
+                        key = row[0]
+                    self._key = key.encode()
+                    self._db = db
+        return self._db
+
+    async def close(self) -> None:
+        """Close the connection (safe to call twice)."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    def user_key(self, user_id: int) -> str:
+        """An HMAC of the user id: logs and statistics never keep the raw id."""
+        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+    async def prefs(self, user_id: int) -> Prefs:
+        """The user's saved choices (defaults when none)."""
+        db = await self.db()
+        row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
+        return Prefs(row[0], bool(row[1])) if row else Prefs()
+
+    async def set_lang(self, user_id: int, lang: str) -> None:
+        """Save the answer language; committed before returning."""
+        await self._upsert(user_id, "lang", lang)
+
+    async def set_elder(self, user_id: int, elder: bool) -> None:
+        """Save older person's mode on or off."""
+        await self._upsert(user_id, "elder", int(elder))
+
+    async def set_blocked(self, user_id: int, blocked: bool = True) -> None:
+        """Note that the user blocked the bot, so we stop writing to them."""
+        await self._upsert(user_id, "blocked", int(blocked))
+
+    async def _upsert(self, user_id: int, column: str, value: object) -> None:
+        assert column in {"lang", "elder", "blocked"}  # never built from user text
+        db = await self.db()
+        await db.execute(
+            f"INSERT INTO users (user_id, {column}, updated) VALUES (?, ?, ?) "
+            f"ON CONFLICT(user_id) DO UPDATE SET {column} = excluded.{column}, updated = excluded.updated",
+            (user_id, value, now()),
+        )
+        await db.commit()
+
+    async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None) -> None:
+        """Record 👍 / 👎 for a topic."""
+        db = await self.db()
+        await db.execute(
+            "INSERT INTO feedback (ts, user_key, topic, helpful, lang) VALUES (?, ?, ?, ?, ?)",
+            (now(), self.user_key(user_id), topic, int(helpful), lang),
+        )
+        await db.commit()
+
+    async def log_event(self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None) -> None:
+        """One answered message, for statistics and the unanswered queue."""
+        db = await self.db()
+        await db.execute(
+            "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
+            (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]),
+        )
+        await db.commit()
+
+    async def feedback_counts(self) -> dict[str, int]:
+        """Helpful and unhelpful totals."""
+        db = await self.db()
+        rows = await (await db.execute("SELECT helpful, COUNT(*) FROM feedback GROUP BY helpful")).fetchall()
+        counts = {bool(h): n for h, n in rows}
+        return {"helpful": counts.get(True, 0), "unhelpful": counts.get(False, 0)}

@@ -1,0 +1,136 @@
+"""Turn a core Answer into Telegram HTML and keyboards. Every dynamic string is escaped here."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot.answer import Answer
+from bot.knowledge import Knowledge
+from bot.language import SUPPORTED
+
+LIMIT = 4096
+LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ko": "한국어", "ru": "Русский", "ja": "日本語"}
+# Main menu: (ui label key, callback data). "t:" opens a topic, "h" asks for a person.
+MENU: tuple[tuple[str, str], ...] = (
+    ("btn.exchange", "t:currency-exchange"),
+    ("btn.atm", "t:atm-foreign-card"),
+    ("btn.card", "t:card-acceptance"),
+    ("btn.mobile", "t:mobile-pay-setup"),
+    ("btn.account", "t:open-account"),
+    ("btn.cash", "t:cash-rights"),
+    ("btn.complaint", "t:complaints"),
+    ("btn.person", "h"),
+)
+# The older person's big reply-keyboard buttons: the six most common needs.
+ELDER_BUTTONS: tuple[str, ...] = ("btn.exchange", "btn.atm", "btn.card", "btn.cash", "btn.mobile", "btn.person")
+WANTS: tuple[str, ...] = ("atm", "exchange", "bank", "service-center")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: HTML chunks (each under 4096) and the keyboard for the last chunk."""
+
+    chunks: tuple[str, ...]
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+
+
+def escape(text: str) -> str:
+    """HTML-escape text for parse_mode=HTML."""
+    return html.escape(text, quote=False)
+
+
+def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
+    """Split escaped text at paragraph, then line, then word boundaries; never inside an entity."""
+    chunks: list[str] = []
+    rest = text.strip() or "…"
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
+        if cut < limit // 4:
+            cut = limit
+            amp = window.rfind("&")
+            if amp != -1 and ";" not in window[amp:]:
+                cut = amp  # do not cut &amp; in two
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    chunks.append(rest)
+    return tuple(c for c in chunks if c)
+
+
+def topic_button(kb: Knowledge, topic_id: str, lang: str) -> InlineKeyboardButton:
+    """A button that opens one topic."""
+    title = kb.text(f"topic.{topic_id}", lang) if f"topic.{topic_id}" in kb.ui else topic_id
+    return InlineKeyboardButton(title, callback_data=f"t:{topic_id}"[:64])
+
+
+def menu_keyboard(kb: Knowledge, lang: str) -> InlineKeyboardMarkup:
+    """The main needs as buttons, two a row; the Chinese menu also offers 长辈模式."""
+    buttons = [InlineKeyboardButton(kb.text(key, lang), callback_data=data) for key, data in MENU]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if lang == "zh":
+        rows.append([InlineKeyboardButton(kb.text("btn.elder", lang), callback_data="e")])
+    rows.append([InlineKeyboardButton(kb.text("btn.language", lang), callback_data="lang")])
+    return InlineKeyboardMarkup(rows)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """The five languages, each named in itself."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"l:{code}")] for code in SUPPORTED])
+
+
+def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup:
+    """The persistent keyboard: a location button; in elder mode, big buttons for six needs."""
+    location = KeyboardButton(kb.text("btn.location", lang), request_location=True)
+    if not elder:
+        return ReplyKeyboardMarkup([[location]], resize_keyboard=True, is_persistent=True)
+    labels = [KeyboardButton(kb.text(key, lang)) for key in ELDER_BUTTONS]
+    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)] + [[location]]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=False, is_persistent=True)
+
+
+def button_label_topic(kb: Knowledge, text: str) -> str | None:
+    """The callback a reply-keyboard label stands for, in any language (elder mode's big buttons)."""
+    for key, data in MENU:
+        texts = kb.ui.get(key)
+        if texts and text.strip() in (texts.zh, texts.en, texts.ko, texts.ru, texts.ja):
+            return data
+    return None
+
+
+def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboardMarkup:
+    """Switch what to look for near the shared location."""
+    buttons = [
+        InlineKeyboardButton(("• " if want == current else "") + kb.text(f"want.{want}", lang), callback_data=f"w:{want}")
+        for want in WANTS
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
+    """Buttons under an answer: related topics and feedback, or a clarify's suggestions."""
+    lang = answer.lang
+    if answer.kind == "clarify":
+        rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.suggestions]
+        rows.append([InlineKeyboardButton(kb.text("clarify_none", lang), callback_data="n")])
+        return InlineKeyboardMarkup(rows)
+    if answer.kind in ("fallback", "greeting"):
+        return menu_keyboard(kb, lang)
+    if answer.kind == "nearby":
+        return want_keyboard(kb, lang, answer.want)
+    rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.related[:3] if topic_id in kb.topics]
+    if answer.kind in ("faq", "place"):
+        subject = answer.topic or (answer.places[0] if answer.places else "")
+        rows.append([
+            InlineKeyboardButton("👍", callback_data=f"f:1:{subject}"[:64]),
+            InlineKeyboardButton("👎", callback_data=f"f:0:{subject}"[:64]),
+        ])
+    rows.append([InlineKeyboardButton(kb.text("btn.back", lang), callback_data="m")])
+    return InlineKeyboardMarkup(rows)
+
+
+def render(answer: Answer, kb: Knowledge) -> Reply:
+    """The message for an answer: escaped, split, with its keyboard."""
+    return Reply(split_html(escape(answer.text)), answer_keyboard(answer, kb))

@@ -1,0 +1,95 @@
+"""What every handler needs: the engine, the store, the user's language and mode, and sending a Reply."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.answer import Answer, Query
+from bot.engine import Engine
+from bot.knowledge import Knowledge
+from bot.language import hint_language
+from bot.settings import Settings
+from bot.storage import Prefs, Store
+from handlers.render import Reply, render
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One update's view of the bot: who is asking, in which language, in which mode."""
+
+    engine: Engine
+    store: Store
+    settings: Settings
+    user_id: int
+    hint: str | None
+    prefs: Prefs
+
+    @property
+    def kb(self) -> Knowledge:
+        return self.engine.responder.kb
+
+    @property
+    def lang(self) -> str:
+        """Saved choice, else the Telegram language, else the default."""
+        return self.prefs.lang or hint_language(self.hint) or self.settings.DEFAULT_LANGUAGE
+
+    def query(self, text: str = "", **extra: object) -> Query:
+        """A core Query carrying this user's hints."""
+        return Query(text=text, hint=self.hint, saved_lang=self.prefs.lang, elder=self.prefs.elder, **extra)  # type: ignore[arg-type]
+
+    def ask(self, text: str) -> Answer:
+        """Answer typed text with the core."""
+        return self.engine.answer(self.query(text))
+
+
+async def session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session:
+    """Build the Session for an update (reads the user's saved choices)."""
+    data = context.application.bot_data
+    user = update.effective_user
+    store: Store = data["store"]
+    user_id = user.id if user else 0
+    try:
+        prefs = await store.prefs(user_id) if user else Prefs()
+    except Exception:  # storage trouble must not stop answers
+        log.exception("could not read user preferences")
+        prefs = Prefs()
+    return Session(data["engine"], store, data["settings"], user_id, user.language_code if user else None, prefs)
+
+
+async def send(message: Message, reply: Reply) -> Message:
+    """Send a Reply as HTML in as many messages as it needs; the keyboard goes on the last."""
+    sent = message
+    last = len(reply.chunks) - 1
+    for index, chunk in enumerate(reply.chunks):
+        sent = await message.get_bot().send_message(
+            chat_id=message.chat_id, text=chunk, parse_mode=ParseMode.HTML,
+            reply_markup=reply.keyboard if index == last else None,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    return sent
+
+
+async def reply_answer(message: Message, answer: Answer, s: Session, question: str | None = None) -> None:
+    """Render a core Answer to the chat, log it, and for nearby add a venue for the best place."""
+    if answer.kind == "handoff" and s.settings.STAFF_CHAT_ID is None:
+        answer = answer.model_copy(update={"text": s.kb.text("handoff_unavailable", answer.lang)})
+    await send(message, render(answer, s.kb))
+    if answer.kind == "nearby" and answer.places:
+        place = s.kb.places[answer.places[0]]
+        if place.coords:
+            city = s.kb.regions[place.city]
+            await message.get_bot().send_venue(
+                chat_id=message.chat_id, latitude=place.coords.lat, longitude=place.coords.lon,
+                title=place.names.first(answer.lang)[:64], address=city.names.first(answer.lang),
+            )
+    try:
+        await s.store.log_event(s.user_id, answer.lang, answer.kind, answer.topic, question)
+    except Exception:
+        log.exception("could not log the event")
