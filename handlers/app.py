@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlparse
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
@@ -54,6 +55,7 @@ def run_telegram(settings: Settings, engine: Engine) -> int:
     if settings.TELEGRAM_WEBHOOK_URL:
         application.run_webhook(
             listen=settings.TELEGRAM_WEBHOOK_LISTEN, port=settings.TELEGRAM_WEBHOOK_PORT,
+            url_path=urlparse(settings.TELEGRAM_WEBHOOK_URL).path.lstrip("/"),
             webhook_url=settings.TELEGRAM_WEBHOOK_URL, secret_token=settings.TELEGRAM_WEBHOOK_SECRET or None,
         )
     else:

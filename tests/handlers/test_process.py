@@ -1,0 +1,102 @@
+"""The real `python -m bot run` process against a loopback stand-in of the Bot API."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from handlers.fake_api import LoopbackBotAPI
+from tests.helpers import ROOT
+from tests.telegram_helpers import TOKEN, message
+
+
+def _start(api: LoopbackBotAPI, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_"))}
+    full.update(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        LOG_LEVEL="DEBUG", TELEGRAM_RATE_LIMIT="0", **env,
+    )
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(api: LoopbackBotAPI, method: str, count: int, seconds: float = 60) -> list:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = api.api.sent(method)
+        if len(found) >= count:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"only {len(api.api.sent(method))} {method} calls: {api.api.calls}")
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    try:
+        _, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+    return err
+
+
+def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
+    with LoopbackBotAPI() as api:
+        api.api.updates += [message("/start", lang="ko"), message("where can I exchange money", lang="en")]
+        process = _start(api, tmp_path)
+        try:
+            sent = _wait_for(api, "sendMessage", 3)
+        finally:
+            err = _stop(process)
+    assert [c.params["chat_id"] for c in sent[:3]] == ["7", "7", "7"]
+    assert "passport" in sent[2].params["text"].lower()
+    assert len(api.api.sent("setMyCommands")) == 6
+    assert TOKEN not in err and TOKEN.split(":")[1] not in err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(url: str, body: dict, secret: str | None) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    if secret is not None:
+        request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
+    port = _free_port()
+    with LoopbackBotAPI() as api:
+        process = _start(api, tmp_path, TELEGRAM_WEBHOOK_URL="https://payhelp.invalid/hook", TELEGRAM_WEBHOOK_SECRET="s3cret-token", TELEGRAM_WEBHOOK_PORT=str(port))
+        try:
+            registered = _wait_for(api, "setWebhook", 1)
+            deadline = time.monotonic() + 30
+            status = 0
+            while time.monotonic() < deadline:
+                try:
+                    status = _post(f"http://127.0.0.1:{port}/hook", message("hello"), "wrong")
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            assert status == 403
+            assert _post(f"http://127.0.0.1:{port}/hook", message("hello", lang="ja"), "s3cret-token") == 200
+            sent = _wait_for(api, "sendMessage", 1)
+        finally:
+            err = _stop(process)
+    assert registered[0].params["secret_token"] == "s3cret-token"
+    assert registered[0].params["url"] == "https://payhelp.invalid/hook"
+    assert sent[0].params["chat_id"] == "7"
+    assert TOKEN not in err
