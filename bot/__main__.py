@@ -1,7 +1,5 @@
 """Run `python -m bot`."""
 
-import sys
+from bot.cli import entry
 
-from bot.cli import main
-
-sys.exit(main())
+entry()

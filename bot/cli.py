@@ -131,3 +131,18 @@ def _answer_line(engine: Engine, line: str) -> str:
     except (json.JSONDecodeError, ValueError, TypeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return json.dumps({"error": message}, ensure_ascii=False)
+
+
+def entry() -> None:
+    """Console entry point: exit quietly on Ctrl-C or a closed pipe (`| head`)."""
+    import os
+
+    try:
+        code = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

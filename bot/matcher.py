@@ -21,10 +21,10 @@ from bot.text import compact, is_cjk, normalize, stem, tokens, words
 class Weights:
     """How the evidence adds up; chosen by measurement on knowledge/tests (see bench)."""
 
-    coverage: float = 0.45
-    example: float = 0.35
-    keyword: float = 0.25
-    fuzzy: float = 0.15
+    coverage: float = 0.40
+    example: float = 0.30
+    keyword: float = 0.20
+    fuzzy: float = 0.25
     typo_cutoff: float = 80.0
     keyword_fuzzy_cutoff: float = 88.0
 

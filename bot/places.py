@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -9,6 +11,7 @@ from rapidfuzz import fuzz
 from bot.knowledge import Knowledge
 from bot.text import compact, is_cjk, normalize, words
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 CJK_CUTOFF = 80.0
 WORD_CUTOFF = 80.0
 
@@ -34,7 +37,7 @@ class PlaceFinder:
     """Every name and alias of every place, ready to be looked for in a message."""
 
     def __init__(self, kb: Knowledge) -> None:
-        aliases = []
+        aliases: list[_Alias] = []
         for place in kb.places.values():
             seen: set[str] = set()
             for _, names in place.names.items():
@@ -44,6 +47,13 @@ class PlaceFinder:
                         seen.add(text)
                         aliases.append(_Alias(place.id, text, is_cjk(text), tuple(words(text))))
         self.aliases = aliases
+        # Each alias is filed under its two rarest keys, so a message is compared only with
+        # aliases sharing a rare key with it: fast with 100,000 places.
+        frequency: Counter[str] = Counter(key for alias in aliases for key in set(_keys(alias.text)))
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for number, alias in enumerate(aliases):
+            for key in sorted(set(_keys(alias.text)), key=lambda k: (frequency[k], k))[:2]:
+                self.index[key].append(number)
 
     def find(self, text: str) -> list[PlaceHit]:
         """Places named in `text`, most specific first (longest alias, then best score)."""
@@ -53,7 +63,8 @@ class PlaceFinder:
         query_compact = compact(query)
         query_words = words(query)
         best: dict[str, PlaceHit] = {}
-        for alias in self.aliases:
+        candidates = {n for key in set(_keys(query)) for n in self.index.get(key, ())}
+        for alias in (self.aliases[n] for n in sorted(candidates)):
             score = self._cjk_score(alias, query_compact) if alias.cjk else self._word_score(alias, query_words)
             if score <= 0:
                 continue
@@ -90,6 +101,14 @@ class PlaceFinder:
                 return 0.0
             total += found
         return total / len(alias.words)
+
+
+def _keys(text: str) -> list[str]:
+    """Index keys of a normalised text: CJK bigrams (or the single character) and 3-letter word starts."""
+    keys = [word[:3] for word in words(text)]
+    for run in _CJK.findall(text):
+        keys.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return keys
 
 
 def _word_similarity(alias_word: str, query_word: str) -> float:

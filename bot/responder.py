@@ -27,8 +27,8 @@ class Thresholds:
     """When to answer, ask back or fall back; chosen by measurement on knowledge/tests."""
 
     answer: float = 0.42
-    margin: float = 0.06
-    clarify: float = 0.30
+    margin: float = 0.04
+    clarify: float = 0.28
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
