@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--want", choices=("atm", "exchange", "bank", "service-center"), help="what to look for near the location")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
+    bench = sub.add_parser("bench", help="speed, memory and answer quality, and how they grow")
+    bench.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    bench.add_argument("--out", default="bench-results.json", help="where to write the JSON figures")
     kb = sub.add_parser("kb", help="tools for the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="validate every knowledge file")
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         sys.stderr.write(f"payhelp: {exc}\n")
         return 2
     logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if command == "bench":
+        return _bench(args, stdout)
     if command == "kb" and args.kb_command == "check":
         from bot.kbtools import check
 
@@ -75,6 +80,19 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
     from handlers.app import run_telegram
 
     return run_telegram(settings, engine)
+
+
+def _bench(args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Run the benchmark; the Telegram path is measured through handlers (the CLI wires both)."""
+    from pathlib import Path
+
+    from bot import bench
+    from handlers.throughput import measure
+
+    results = bench.run(quick=args.quick, telegram=measure)
+    bench.write(results, Path(args.out))
+    stdout.write(bench.table(results) + f"\n\nfigures written to {args.out}\n")
+    return 0
 
 
 def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:

@@ -96,6 +96,13 @@ class Matcher:
         self.vocabulary = sorted(vocabulary)
         self._vocabulary_set = frozenset(vocabulary)
         self.english_words = frozenset(english)
+        self.keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        self.examples: dict[str, list[str]] = defaultdict(list)
+        for doc in self.docs:
+            if doc.is_keyword and doc.text:
+                self.keywords[doc.target].append(_Keyword(doc.text, is_cjk(doc.text), compact(doc.text), _stem_phrase(doc.text)))
+            elif not doc.is_keyword:
+                self.examples[doc.target].append(doc.text)
 
     def correct(self, normalized: str) -> str:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio)."""
@@ -134,47 +141,49 @@ class Matcher:
         }
         ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, 8)]
         query_compact = compact(query)
+        query_stemmed = _stem_phrase(query)
         results = []
         w = self.weights
         for target in ranked:
-            keyword = self._keyword(target, query, query_compact)
+            keyword = self._keyword(target, query, query_compact, query_stemmed)
             fuzzy = self._fuzzy(target, query)
             score = w.coverage * coverage[target] + w.example * best_doc[target] + w.keyword * keyword + w.fuzzy * fuzzy
             results.append(Scored(target, score, coverage[target], best_doc[target], keyword, fuzzy))
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
 
-    def _keyword(self, target: str, query: str, query_compact: str) -> float:
+    def _keyword(self, target: str, query: str, query_compact: str, query_stemmed: str) -> float:
         """1 when a keyword of the target stands in the message, less for a near miss."""
         best = 0.0
         padded = f" {query} "
-        for doc in self._docs_of(target):
-            if not doc.is_keyword or not doc.text:
-                continue
-            if is_cjk(doc.text):
-                if compact(doc.text) in query_compact:
+        for keyword in self.keywords.get(target, ()):
+            if keyword.cjk:
+                if keyword.compact in query_compact:
                     return 1.0
-            elif f" {doc.text} " in padded or (len(doc.text) >= 5 and _stem_phrase(doc.text) in _stem_phrase(query)):
+            elif f" {keyword.text} " in padded or (len(keyword.text) >= 5 and keyword.stemmed in query_stemmed):
                 return 1.0
-            elif len(doc.text) >= 5:
-                score = fuzz.partial_ratio(doc.text, query, score_cutoff=self.weights.keyword_fuzzy_cutoff)
+            elif len(keyword.text) >= 5:
+                score = fuzz.partial_ratio(keyword.text, query, score_cutoff=self.weights.keyword_fuzzy_cutoff)
                 best = max(best, score / 100.0)
         return best
 
     def _fuzzy(self, target: str, query: str) -> float:
         """The best rapidfuzz ratio between the message and one example of the target."""
-        examples = [doc.text for doc in self._docs_of(target) if not doc.is_keyword]
+        examples = self.examples.get(target)
         if not examples:
             return 0.0
         best = process.extractOne(query, examples, scorer=fuzz.ratio)
         return best[1] / 100.0 if best else 0.0
 
-    def _docs_of(self, target: str) -> list[_Doc]:
-        cache = self.__dict__.setdefault("_by_target", {})
-        if not cache:
-            for doc in self.docs:
-                cache.setdefault(doc.target, []).append(doc)
-        return cache.get(target, [])
+
+@dataclass(frozen=True)
+class _Keyword:
+    """A keyword prepared once: its text, whether it is CJK, and its compact and stemmed forms."""
+
+    text: str
+    cjk: bool
+    compact: str
+    stemmed: str
 
 
 def _stem_phrase(text: str) -> str:

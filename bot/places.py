@@ -12,6 +12,7 @@ from bot.knowledge import Knowledge
 from bot.text import compact, is_cjk, normalize, words
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+MAX_CANDIDATES = 300
 CJK_CUTOFF = 80.0
 WORD_CUTOFF = 80.0
 
@@ -63,8 +64,10 @@ class PlaceFinder:
         query_compact = compact(query)
         query_words = words(query)
         best: dict[str, PlaceHit] = {}
-        candidates = {n for key in set(_keys(query)) for n in self.index.get(key, ())}
-        for alias in (self.aliases[n] for n in sorted(candidates)):
+        shared: Counter[int] = Counter(n for key in set(_keys(query)) for n in self.index.get(key, ()))
+        # A place really named in the message shares both its keys; keep the best few hundred.
+        candidates = sorted(n for n, _ in shared.most_common(MAX_CANDIDATES))
+        for alias in (self.aliases[n] for n in candidates):
             score = self._cjk_score(alias, query_compact) if alias.cjk else self._word_score(alias, query_words)
             if score <= 0:
                 continue

@@ -14,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 
 log = logging.getLogger(__name__)
+EVENT_BATCH = 50
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,6 +54,8 @@ class Store:
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._key = b""
+        self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
+        self._pending_events = 0
 
     async def db(self) -> aiosqlite.Connection:
         """The open connection, creating the schema the first time."""
@@ -75,6 +78,7 @@ class Store:
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""
         if self._db is not None:
+            await self._db.commit()
             await self._db.close()
             self._db = None
 
@@ -84,9 +88,14 @@ class Store:
 
     async def prefs(self, user_id: int) -> Prefs:
         """The user's saved choices (defaults when none)."""
+        cached = self._prefs.get(user_id)
+        if cached is not None:
+            return cached
         db = await self.db()
         row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
-        return Prefs(row[0], bool(row[1])) if row else Prefs()
+        prefs = Prefs(row[0], bool(row[1])) if row else Prefs()
+        self._prefs[user_id] = prefs
+        return prefs
 
     async def set_lang(self, user_id: int, lang: str) -> None:
         """Save the answer language; committed before returning."""
@@ -109,6 +118,7 @@ class Store:
             (user_id, value, now()),
         )
         await db.commit()
+        self._prefs.pop(user_id, None)
 
     async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None) -> None:
         """Record 👍 / 👎 for a topic."""
@@ -120,13 +130,25 @@ class Store:
         await db.commit()
 
     async def log_event(self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None) -> None:
-        """One answered message, for statistics and the unanswered queue."""
+        """One answered message, for statistics and the unanswered queue.
+
+        Statistics are committed in batches (every EVENT_BATCH events, any other commit, or close);
+        what a user is told was saved (choices, feedback) is always committed at once.
+        """
         db = await self.db()
         await db.execute(
             "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
             (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]),
         )
-        await db.commit()
+        self._pending_events += 1
+        if self._pending_events >= EVENT_BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Commit batched statistics."""
+        if self._db is not None:
+            await self._db.commit()
+            self._pending_events = 0
 
     async def feedback_counts(self) -> dict[str, int]:
         """Helpful and unhelpful totals."""
