@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     test = kb_sub.add_parser("test", help="run the regression questions in knowledge/tests")
     test.add_argument("--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)")
     test.add_argument("--verbose", action="store_true", help="show the candidate scores of each miss")
+    kb_sub.add_parser("unanswered", help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first")
+    report = sub.add_parser("report", help="complaints as CSV and the places against the plans' aims")
+    report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
     return parser
 
 
@@ -73,6 +77,8 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         return 1
     if command == "kb":
         return _kb(args, engine, settings, stdout)
+    if command == "report":
+        return asyncio.run(_report(args, engine, settings, stdout))
     if command == "ask":
         return _ask(args, engine, stdin, stdout)
     if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
@@ -98,6 +104,8 @@ def _bench(args: argparse.Namespace, stdout: IO[str]) -> int:
 def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
     from bot import kbtools
 
+    if args.kb_command == "unanswered":
+        return asyncio.run(_unanswered(settings, stdout))
     if args.kb_command == "stats":
         data = kbtools.stats(engine.responder.kb)
         if args.json:
@@ -107,6 +115,35 @@ def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO
         return 0
     code, _ = kbtools.regression(engine, settings.KNOWLEDGE_DIR, stdout, args.min_top1, args.verbose)
     return code
+
+
+async def _unanswered(settings: Settings, stdout: IO[str]) -> int:
+    from bot.reports import format_unanswered, unanswered
+    from bot.storage import Store
+
+    store = Store(settings.DATABASE_PATH)
+    try:
+        stdout.write(format_unanswered(await unanswered(store, limit=200)) + "\n")
+    finally:
+        await store.close()
+    return 0
+
+
+async def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+    from pathlib import Path
+
+    from bot.reports import complaints_csv, format_coverage, plan_coverage
+    from bot.storage import Store
+
+    store = Store(settings.DATABASE_PATH)
+    try:
+        data = await complaints_csv(store)
+    finally:
+        await store.close()
+    Path(args.csv).write_text(data, encoding="utf-8", newline="")
+    kb = engine.responder.kb
+    stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")
+    return 0
 
 
 def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[str]) -> int:

@@ -17,6 +17,7 @@ DetectorFactory.seed = 0  # langdetect is random unless seeded
 # Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
 _JAPANESE_ONLY = set("両駅円払売気済変対応様発続読伝広転触単歩県図楽薬価悪児労栄黒歳効弾権拠険験証銭関営帰戻込込舗窓閉隣択沢")
 _OTHER_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u0600-\u06ff\u0900-\u097f\u0590-\u05ff\u10a0-\u10ff\u0530-\u058f]")
+_VOWELS = re.compile(r"[aeiouyàâäèéêëîïôöùûüÿáíóúãõœæąęů]")
 _DIACRITIC_OTHER = re.compile(r"[àâäçèéêëîïôöùûüÿœæßñáíóúãõąćęłńśźżřšžčěůőű]")
 # Function words that mark English even when the nouns are not in our vocabulary.
 EN_FUNCTION_WORDS = frozenset(
@@ -104,8 +105,9 @@ def _latin(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     except LangDetectException:
         return "unknown", False
     best = guesses[0]
-    if best.lang == "en" and best.prob >= 0.5:
+    wordlike = sum(1 for t in tokens if _VOWELS.search(t)) >= 2 * len(tokens) / 3  # "hjkl jkl" is keyboard mashing
+    if best.lang == "en" and best.prob >= 0.9 and wordlike:
         return "en", True
-    if best.prob >= 0.85 and share < 0.5:
+    if best.prob >= 0.9 and share < 0.5 and wordlike:
         return best.lang, True
     return ("en", share >= 0.5) if share >= 0.5 else ("unknown", False)

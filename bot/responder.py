@@ -158,6 +158,18 @@ class Responder:
         province = self.kb.regions[city.province] if city.province else None
         return self.kb.text("place_where", lang, city=city.names.first(lang), province=province.names.first(lang) if province else "")
 
+    def in_language(self, answer: Answer, lang: str) -> Answer:
+        """The same answer in another language (the Chinese version staff read, /send in the user's language)."""
+        if answer.kind == "faq" and answer.topic:
+            return self.faq(answer.topic, lang, answer.confidence)
+        if answer.kind == "place" and answer.places:
+            return self.place(answer.places[0], lang, answer.confidence)
+        if answer.kind == "clarify":
+            return answer.model_copy(update={"lang": lang, "text": self.kb.text("clarify", lang)})
+        if answer.kind in ("greeting", "handoff", "fallback"):
+            return self.intent(answer.kind, lang)
+        return answer
+
     def intent(self, kind: str, lang: str) -> Answer:
         """A greeting, handoff or fallback answer in `lang` (used by buttons)."""
         return self._simple(kind, kind, Decision(lang, lang, True), 1.0)

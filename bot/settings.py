@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     DATABASE_PATH: Path = Path("payhelp.sqlite3")
     STAFF_CHAT_ID: int | None = None
     STAFF_USER_IDS: Annotated[tuple[int, ...], NoDecode] = ()
+    DATA_RETENTION_DAYS: int = Field(default=90, ge=1)
+    KNOWLEDGE_WATCH_SECONDS: float = Field(default=10.0, ge=0)
     DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

@@ -8,7 +8,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiosqlite
@@ -24,11 +24,21 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
-    topic TEXT, helpful INTEGER NOT NULL, lang TEXT
+    topic TEXT, helpful INTEGER NOT NULL, lang TEXT, question TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
     lang TEXT, kind TEXT NOT NULL, topic TEXT, text TEXT
+);
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL, lang TEXT NOT NULL, question TEXT, answer TEXT, answer_zh TEXT,
+    status TEXT NOT NULL DEFAULT 'open', staff_chat_id INTEGER, staff_message_id INTEGER, closed TEXT
+);
+CREATE INDEX IF NOT EXISTS tickets_staff_message ON tickets (staff_chat_id, staff_message_id);
+CREATE TABLE IF NOT EXISTS complaints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER,
+    lang TEXT NOT NULL, place TEXT NOT NULL, what TEXT NOT NULL, happened_on TEXT
 );
 """
 
@@ -64,6 +74,9 @@ class Store:
                 if self._db is None:
                     db = await aiosqlite.connect(self.path)
                     await db.executescript(SCHEMA)
+                    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
+                    if "question" not in columns:  # databases made before feedback kept the question
+                        await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
                     row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
                     if row is None:
                         key = secrets.token_hex(32)
@@ -120,12 +133,12 @@ class Store:
         await db.commit()
         self._prefs.pop(user_id, None)
 
-    async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None) -> None:
-        """Record 👍 / 👎 for a topic."""
+    async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None, question: str | None = None) -> None:
+        """Record 👍 / 👎 for a topic, with the question it answered (for the unanswered queue)."""
         db = await self.db()
         await db.execute(
-            "INSERT INTO feedback (ts, user_key, topic, helpful, lang) VALUES (?, ?, ?, ?, ?)",
-            (now(), self.user_key(user_id), topic, int(helpful), lang),
+            "INSERT INTO feedback (ts, user_key, topic, helpful, lang, question) VALUES (?, ?, ?, ?, ?, ?)",
+            (now(), self.user_key(user_id), topic, int(helpful), lang, (question or "")[:500] or None),
         )
         await db.commit()
 
@@ -149,6 +162,30 @@ class Store:
         if self._db is not None:
             await self._db.commit()
             self._pending_events = 0
+
+    async def forget(self, user_id: int) -> None:
+        """Delete what we keep about a user; complaints stay for supervisors but lose the user id."""
+        db = await self.db()
+        key = self.user_key(user_id)
+        await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
+        await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
+        await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+        await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
+        await db.commit()
+        self._prefs.pop(user_id, None)
+
+    async def purge(self, days: int) -> int:
+        """Delete statistics and feedback older than `days`; returns how many rows went."""
+        db = await self.db()
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        gone = 0
+        for table in ("events", "feedback"):
+            cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
+            gone += cursor.rowcount
+        await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
+        await db.commit()
+        return gone
 
     async def feedback_counts(self) -> dict[str, int]:
         """Helpful and unhelpful totals."""

@@ -11,7 +11,7 @@ from telegram.request import BaseRequest
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
-from handlers import buttons, commands, messages
+from handlers import buttons, commands, complaints, messages, privacy, staff, upkeep
 from handlers.errors import install_redaction, on_error
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,12 @@ def build_application(settings: Settings, engine: Engine, request: BaseRequest |
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=set(commands.COMMANDS))
+    known = {*commands.COMMANDS, *staff.STAFF_COMMANDS, "cancel"}
+    application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=known)
+    staff.register(application, settings.STAFF_CHAT_ID)
+    complaints.register(application)
     commands.register(application)
+    privacy.register(application)
     messages.register(application)
     buttons.register(application)
     application.add_error_handler(on_error)
@@ -41,6 +45,7 @@ def build_application(settings: Settings, engine: Engine, request: BaseRequest |
 
 async def _post_init(application: Application) -> None:
     await commands.set_commands(application)
+    upkeep.schedule(application)
 
 
 async def _post_shutdown(application: Application) -> None:

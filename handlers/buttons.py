@@ -85,7 +85,8 @@ async def feedback(update: Update, s: Session, data: str) -> None:
     helpful = len(parts) == 3 and parts[1] == "1"
     subject = parts[2] if len(parts) == 3 else None
     try:
-        await s.store.add_feedback(s.user_id, subject, helpful, s.lang)
+        last = s.user_data.get("last")
+        await s.store.add_feedback(s.user_id, subject, helpful, s.lang, last[0] if last else None)
     except Exception:
         log.exception("could not save feedback")
     await query.answer(s.kb.text("feedback_thanks", s.lang))

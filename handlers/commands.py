@@ -11,7 +11,7 @@ from bot.storage import Store
 from handlers.render import Reply, escape, language_keyboard, menu_keyboard, reply_keyboard, split_html
 from handlers.session import send, session
 
-COMMANDS = ("start", "help", "language", "elder")
+COMMANDS = ("start", "help", "language", "elder", "complain", "privacy", "forget")
 
 
 def register(application: Application) -> None:

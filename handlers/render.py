@@ -26,6 +26,7 @@ MENU: tuple[tuple[str, str], ...] = (
 )
 # The older person's big reply-keyboard buttons: the six most common needs.
 ELDER_BUTTONS: tuple[str, ...] = ("btn.exchange", "btn.atm", "btn.card", "btn.cash", "btn.mobile", "btn.person")
+COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
 WANTS: tuple[str, ...] = ("atm", "exchange", "bank", "service-center")
 
 
@@ -121,6 +122,8 @@ def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | Non
     if answer.kind == "nearby":
         return want_keyboard(kb, lang, answer.want)
     rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.related[:3] if topic_id in kb.topics]
+    if answer.topic in COMPLAINT_TOPICS:
+        rows.insert(0, [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data="c")])
     if answer.kind in ("faq", "place"):
         subject = answer.topic or (answer.places[0] if answer.places else "")
         rows.append([

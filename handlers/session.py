@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -15,7 +15,8 @@ from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.settings import Settings
 from bot.storage import Prefs, Store
-from handlers.render import Reply, render
+from bot.casework import link_ticket, open_ticket
+from handlers.render import Reply, escape, render
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,12 @@ class Session:
     user_id: int
     hint: str | None
     prefs: Prefs
+    user_data: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_staff(self) -> bool:
+        """A help-desk member (STAFF_USER_IDS); checked on every staff command."""
+        return self.user_id in self.settings.STAFF_USER_IDS
 
     @property
     def kb(self) -> Knowledge:
@@ -60,7 +67,8 @@ async def session(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session
     except Exception:  # storage trouble must not stop answers
         log.exception("could not read user preferences")
         prefs = Prefs()
-    return Session(data["engine"], store, data["settings"], user_id, user.language_code if user else None, prefs)
+    user_data = context.user_data if context.user_data is not None else {}
+    return Session(data["engine"], store, data["settings"], user_id, user.language_code if user else None, prefs, user_data)
 
 
 async def send(message: Message, reply: Reply) -> Message:
@@ -76,10 +84,33 @@ async def send(message: Message, reply: Reply) -> Message:
     return sent
 
 
+async def hand_off(message: Message, answer: Answer, s: Session, question: str | None) -> Answer:
+    """Open a ticket in the staff group (committed first), or give the hotline when there is no group."""
+    if s.settings.STAFF_CHAT_ID is None:
+        return answer.model_copy(update={"text": s.kb.text("handoff_unavailable", answer.lang)})
+    last_question, last_answer = s.user_data.get("last", (question or "", None))
+    bot_text = last_answer.text if last_answer is not None else ""
+    zh_text = s.engine.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
+    ticket = await open_ticket(s.store, s.user_id, message.chat_id, answer.lang, last_question or question or "", bot_text, zh_text)
+    lines = [
+        f"🎫 工单 #{ticket.id} · 语言 {answer.lang}",
+        f"问题：{last_question or question or '（无）'}",
+        f"机器人回答：{bot_text[:1200] or '（无）'}",
+    ]
+    if answer.lang != "zh" and zh_text:
+        lines.append(f"中文版：{zh_text[:1200]}")
+    lines.append("回复本条消息即可答复用户；/send 主题ID 发送标准答案；/close 关闭工单。")
+    posted = await message.get_bot().send_message(chat_id=s.settings.STAFF_CHAT_ID, text=escape("\n".join(lines))[:4096], parse_mode=ParseMode.HTML)
+    await link_ticket(s.store, ticket.id, s.settings.STAFF_CHAT_ID, posted.message_id)
+    return answer
+
+
 async def reply_answer(message: Message, answer: Answer, s: Session, question: str | None = None) -> None:
     """Render a core Answer to the chat, log it, and for nearby add a venue for the best place."""
-    if answer.kind == "handoff" and s.settings.STAFF_CHAT_ID is None:
-        answer = answer.model_copy(update={"text": s.kb.text("handoff_unavailable", answer.lang)})
+    if answer.kind == "handoff":
+        answer = await hand_off(message, answer, s, question)
+    elif question is not None:
+        s.user_data["last"] = (question, answer)
     await send(message, render(answer, s.kb))
     if answer.kind == "nearby" and answer.places:
         place = s.kb.places[answer.places[0]]

@@ -58,6 +58,7 @@ class Harness:
 
     def __init__(self, engine: Engine, db: Path, **settings: Any) -> None:
         self.api = FakeBotAPI()
+        self.extra = settings
         self.settings = Settings(**{"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": db, "TELEGRAM_RATE_LIMIT": 0, **settings})
         self.engine = engine
         self.app: Application = build_application(self.settings, engine, FakeRequest(self.api))
@@ -79,7 +80,7 @@ class Harness:
     async def restart(self) -> "Harness":
         """A new Application on the same database, as after a process restart."""
         await self.stop()
-        fresh = Harness(self.engine, self.settings.DATABASE_PATH, TELEGRAM_RATE_LIMIT=self.settings.TELEGRAM_RATE_LIMIT)
+        fresh = Harness(self.engine, self.settings.DATABASE_PATH, **self.extra)
         return await fresh.start()
 
 

@@ -144,7 +144,7 @@ async def test_command_menu_in_every_language(bot: Harness, engine: Engine) -> N
     await set_commands(bot.app)
     calls = bot.api.sent("setMyCommands")
     assert [c.params.get("language_code") for c in calls] == [*SUPPORTED, None]
-    assert [cmd["command"] for cmd in calls[0].params["commands"]] == ["start", "help", "language", "elder"]
+    assert [cmd["command"] for cmd in calls[0].params["commands"]] == ["start", "help", "language", "elder", "complain", "privacy", "forget"]
     assert calls[2].params["commands"][0]["description"] == engine.responder.kb.text("cmd.start", "ko")
 
 
