@@ -116,12 +116,11 @@ def startup_seconds(runs: int = 3) -> float:
 
 def peak_memory_mb(places: int) -> float:
     """Peak RSS of a fresh process that loads the knowledge (plus `places` generated places) and answers."""
-    code = (
-        "import resource; from bot.bench import child_load; child_load(%d); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" % places
-    )
+    # VmHWM (peak resident set) is reset by exec; ru_maxrss would carry over the benchmark's own size.
+    code = "from bot.bench import child_load; child_load(%d); print(open('/proc/self/status').read())" % places
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return round(int(out.split()[-1]) / 1024, 1)
+    peak_kb = next(int(line.split()[1]) for line in out.splitlines() if line.startswith("VmHWM:"))
+    return round(peak_kb / 1024, 1)
 
 
 def child_load(places: int) -> None:

@@ -71,10 +71,6 @@ class Knowledge:
         template = texts.get(lang) if texts else key
         return template.format(**values) if values else template
 
-    def children(self, place_id: str) -> list[Place]:
-        """Places whose parent is `place_id`."""
-        return [place for place in self.places.values() if place.parent == place_id]
-
 
 class KnowledgeError(Exception):
     """The knowledge has errors; `problems` lists them all."""

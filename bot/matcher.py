@@ -8,6 +8,7 @@ by characters and bigrams, other scripts by (stemmed, typo-corrected) words.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -96,13 +97,14 @@ class Matcher:
         self.vocabulary = sorted(vocabulary)
         self._vocabulary_set = frozenset(vocabulary)
         self.english_words = frozenset(english)
-        self.keywords: dict[str, list[_Keyword]] = defaultdict(list)
         self.examples: dict[str, list[str]] = defaultdict(list)
+        keyword_texts: dict[str, list[str]] = defaultdict(list)
         for doc in self.docs:
             if doc.is_keyword and doc.text:
-                self.keywords[doc.target].append(_Keyword(doc.text, is_cjk(doc.text), compact(doc.text), _stem_phrase(doc.text)))
+                keyword_texts[doc.target].append(doc.text)
             elif not doc.is_keyword:
                 self.examples[doc.target].append(doc.text)
+        self.keywords = {target: _Keywords.build(texts) for target, texts in keyword_texts.items()}
 
     def correct(self, normalized: str) -> str:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio)."""
@@ -154,18 +156,17 @@ class Matcher:
 
     def _keyword(self, target: str, query: str, query_compact: str, query_stemmed: str) -> float:
         """1 when a keyword of the target stands in the message, less for a near miss."""
-        best = 0.0
-        padded = f" {query} "
-        for keyword in self.keywords.get(target, ()):
-            if keyword.cjk:
-                if keyword.compact in query_compact:
-                    return 1.0
-            elif f" {keyword.text} " in padded or (len(keyword.text) >= 5 and keyword.stemmed in query_stemmed):
-                return 1.0
-            elif len(keyword.text) >= 5:
-                score = fuzz.partial_ratio(keyword.text, query, score_cutoff=self.weights.keyword_fuzzy_cutoff)
-                best = max(best, score / 100.0)
-        return best
+        keywords = self.keywords.get(target)
+        if keywords is None:
+            return 0.0
+        if keywords.cjk and keywords.cjk.search(query_compact):
+            return 1.0
+        if keywords.words and (keywords.words.search(f" {query} ") or keywords.stems.search(query_stemmed)):
+            return 1.0
+        if keywords.long:
+            best = process.extractOne(query, keywords.long, scorer=fuzz.partial_ratio, score_cutoff=self.weights.keyword_fuzzy_cutoff)
+            return best[1] / 100.0 if best else 0.0
+        return 0.0
 
     def _fuzzy(self, target: str, query: str) -> float:
         """The best rapidfuzz ratio between the message and one example of the target."""
@@ -177,13 +178,25 @@ class Matcher:
 
 
 @dataclass(frozen=True)
-class _Keyword:
-    """A keyword prepared once: its text, whether it is CJK, and its compact and stemmed forms."""
+class _Keywords:
+    """One target's keywords prepared once: a regex each for CJK, whole words and stems, and the long ones for fuzzy matching."""
 
-    text: str
-    cjk: bool
-    compact: str
-    stemmed: str
+    cjk: re.Pattern[str] | None
+    words: re.Pattern[str] | None
+    stems: re.Pattern[str] | None
+    long: tuple[str, ...]
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "_Keywords":
+        cjk = sorted({compact(t) for t in texts if is_cjk(t)}, key=len, reverse=True)
+        latin = [t for t in texts if not is_cjk(t)]
+        stems = sorted({_stem_phrase(t) for t in latin if len(t) >= 5}, key=len, reverse=True)
+        return cls(
+            re.compile("|".join(map(re.escape, cjk))) if cjk else None,
+            re.compile("|".join(re.escape(f" {t} ") for t in sorted(set(latin), key=len, reverse=True))) if latin else None,
+            re.compile("|".join(map(re.escape, stems))) if stems else re.compile(r"(?!x)x"),
+            tuple(sorted({t for t in latin if len(t) >= 5})),
+        )
 
 
 def _stem_phrase(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.answer import Answer, Query, Want
@@ -51,6 +52,10 @@ class Responder:
             )
             for want, (service, kind) in WANT_SERVICES.items()
         }
+        self.children: dict[str, list[Place]] = defaultdict(list)
+        for place in kb.places.values():
+            if place.parent:
+                self.children[place.parent].append(place)
         self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in kb.places.values() if p.coords)
 
     def answer(self, query: Query) -> Answer:
@@ -116,7 +121,7 @@ class Responder:
             lines.append(kb.text("place_services", lang, items=items))
         if place.parent:
             lines.append(kb.text("place_parent", lang, name=kb.places[place.parent].names.first(lang)))
-        children = kb.children(place.id)
+        children = self.children.get(place.id, [])
         if children:
             lines.append(kb.text("place_inside", lang, items=", ".join(c.names.first(lang) for c in children)))
         lines += ["", kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()), kb.text("place_check", lang)]
