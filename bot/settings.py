@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     DATABASE_PATH: Path = Path("payhelp.sqlite3")
     STAFF_CHAT_ID: int | None = None
     STAFF_USER_IDS: Annotated[tuple[int, ...], NoDecode] = ()
+    USER_MESSAGES_PER_MINUTE: int = Field(default=20, ge=0)
     DATA_RETENTION_DAYS: int = Field(default=90, ge=1)
     KNOWLEDGE_WATCH_SECONDS: float = Field(default=10.0, ge=0)
     DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     status TEXT NOT NULL DEFAULT 'open', staff_chat_id INTEGER, staff_message_id INTEGER, closed TEXT
 );
 CREATE INDEX IF NOT EXISTS tickets_staff_message ON tickets (staff_chat_id, staff_message_id);
+CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS complaints (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER,
     lang TEXT NOT NULL, place TEXT NOT NULL, what TEXT NOT NULL, happened_on TEXT
@@ -72,7 +73,9 @@ class Store:
         if self._db is None:
             async with self._lock:
                 if self._db is None:
-                    db = await aiosqlite.connect(self.path)
+                    db = await aiosqlite.connect(self.path, timeout=2.0)
+                    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+                    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
                     await db.executescript(SCHEMA)
                     columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
                     if "question" not in columns:  # databases made before feedback kept the question
@@ -163,6 +166,13 @@ class Store:
             await self._db.commit()
             self._pending_events = 0
 
+    async def first_time(self, update_id: int) -> bool:
+        """Record an update id; False when it was recorded before (committed at once)."""
+        db = await self.db()
+        cursor = await db.execute("INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now()))
+        await db.commit()
+        return cursor.rowcount == 1
+
     async def forget(self, user_id: int) -> None:
         """Delete what we keep about a user; complaints stay for supervisors but lose the user id."""
         db = await self.db()
@@ -184,6 +194,7 @@ class Store:
             cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
             gone += cursor.rowcount
         await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
+        await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
         await db.commit()
         return gone
 

@@ -6,33 +6,38 @@ import logging
 from urllib.parse import urlparse
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
-from handlers import buttons, commands, complaints, messages, privacy, staff, upkeep
+from handlers import buttons, commands, complaints, guard, messages, privacy, staff, upkeep
 from handlers.errors import install_redaction, on_error
+from handlers.retry import RetryingRequest
 
 log = logging.getLogger(__name__)
 
 
 def build_application(settings: Settings, engine: Engine, request: BaseRequest | None = None) -> Application:
     """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
+    install_redaction(settings.TELEGRAM_BOT_TOKEN)
     builder = (
         ApplicationBuilder()
         .token(settings.TELEGRAM_BOT_TOKEN)
         .base_url(settings.TELEGRAM_BASE_URL)
+        .concurrent_updates(guard.PerChatProcessor(64))
+        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
     if settings.TELEGRAM_RATE_LIMIT > 0:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.TELEGRAM_RATE_LIMIT, max_retries=3))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.get_updates_request(request)
     application = builder.build()
     known = {*commands.COMMANDS, *staff.STAFF_COMMANDS, "cancel"}
     application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=known)
+    guard.register(application)
     staff.register(application, settings.STAFF_CHAT_ID)
     complaints.register(application)
     commands.register(application)
@@ -54,7 +59,6 @@ async def _post_shutdown(application: Application) -> None:
 
 def run_telegram(settings: Settings, engine: Engine) -> int:
     """Poll Telegram until stopped, or serve a webhook when TELEGRAM_WEBHOOK_URL is set."""
-    install_redaction(settings.TELEGRAM_BOT_TOKEN)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which hold the token
     application = build_application(settings, engine)
     if settings.TELEGRAM_WEBHOOK_URL:

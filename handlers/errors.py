@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
 from handlers.render import escape
@@ -13,28 +13,23 @@ from handlers.render import escape
 log = logging.getLogger(__name__)
 
 
-class RedactToken(logging.Filter):
-    """Replace the token wherever it would appear in a log record."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg, record.args = message.replace(self.token, "<token>"), ()
-        return True
-
-
 def install_redaction(token: str) -> None:
-    """Put the filter on every root handler (and on the root logger for handlers added later)."""
-    redact = RedactToken(token)
-    root = logging.getLogger()
-    root.addFilter(redact)
-    for handler in root.handlers:
-        handler.addFilter(redact)
+    """Replace the token in every log record, whatever logger or handler it goes through."""
+    if not token or getattr(logging.getLogRecordFactory(), "redacts", None) == token:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        message = record.getMessage()
+        if token in message:
+            record.msg, record.args = message.replace(token, "<token>"), ()
+        if record.exc_info and token in "".join(str(a) for a in (record.exc_info[1].args if record.exc_info[1] else ())):
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(token, "<token>")
+        return record
+
+    factory.redacts = token  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,6 +45,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 log.exception("could not note the blocked user")
         return
     log.error("error while handling an update: %s", error, exc_info=error)
+    if isinstance(error, NetworkError):
+        return  # Telegram was unreachable or slow: the answer may have arrived; don't send more
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         kb = context.application.bot_data["engine"].responder.kb
         lang = (user.language_code or "en")[:2] if user else "en"

@@ -62,6 +62,12 @@ class Harness:
         self.settings = Settings(**{"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": db, "TELEGRAM_RATE_LIMIT": 0, **settings})
         self.engine = engine
         self.app: Application = build_application(self.settings, engine, FakeRequest(self.api))
+        self.errors: list[BaseException] = []
+
+        async def capture(update: object, context: Any) -> None:
+            self.errors.append(context.error)
+
+        self.app.add_error_handler(capture)
 
     async def start(self) -> "Harness":
         await self.app.initialize()
