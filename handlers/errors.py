@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
 from handlers.render import escape
@@ -45,7 +45,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 log.exception("could not note the blocked user")
         return
     log.error("error while handling an update: %s", error, exc_info=error)
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return  # Telegram was unreachable or slow: the answer may have arrived; don't send more
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         kb = context.application.bot_data["engine"].responder.kb
