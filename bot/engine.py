@@ -27,9 +27,7 @@ class Engine:
         snapshot, problems = load_knowledge(root)
         if snapshot is None:
             raise KnowledgeError([p for p in problems if p.severity == "error"])
-        engine = cls(Responder(snapshot, default_lang=default_lang), root)
-        engine.answer(Query(text="Wo kann ich Geld wechseln?"))  # load langdetect's profiles now, not on a user's message
-        return engine
+        return cls(Responder(snapshot, default_lang=default_lang), root)
 
     @property
     def responder(self) -> Responder:

@@ -76,8 +76,11 @@ class Matcher:
             vocabulary.update(w for w in words(text) if len(w) >= 3)
             prepared.append((target, text, toks, is_keyword))
         for topic in kb.topics.values():
-            for phrase in topic.examples.en + topic.keywords.en:
+            for phrase in topic.examples.en + topic.keywords.en + (topic.answer.en,):
                 english.update(words(normalize(phrase)))
+        for place in kb.places.values():
+            for name in place.names.en:
+                english.update(words(normalize(name)))
         count = len(bags) or 1
         df: dict[str, int] = defaultdict(int)
         for bag in bags.values():
@@ -85,6 +88,7 @@ class Matcher:
                 df[token] += 1
         self.idf = {token: math.log(1 + count / n) for token, n in df.items()}
         self.unknown_idf = math.log(1 + count / 0.5)
+        self.common_idf = math.log(1 + 2)  # a token in more than half of the topics
         self.docs = [
             _Doc(target, text, toks, is_keyword, math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0)
             for target, text, toks, is_keyword in prepared
@@ -129,8 +133,11 @@ class Matcher:
         best_doc: dict[str, float] = defaultdict(float)
         shared: dict[int, float] = defaultdict(float)
         for token in q_tokens:
+            weight = self.idf.get(token, 0.0)
+            if weight < self.common_idf:
+                continue  # in most topics: adds little to any example's similarity, costs a visit to each
             for index in self.postings.get(token, ()):
-                shared[index] += self.idf[token] ** 2
+                shared[index] += weight * weight
         for index, overlap in shared.items():
             doc = self.docs[index]
             if not doc.is_keyword:

@@ -57,6 +57,8 @@ class Responder:
             if place.parent:
                 self.children[place.parent].append(place)
         self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in kb.places.values() if p.coords)
+        # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
+        decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
     def answer(self, query: Query) -> Answer:
         """The one entry point every front end calls."""
