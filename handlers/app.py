@@ -49,8 +49,8 @@ def build_application(settings: Settings, engine: Engine, request: BaseRequest |
 
 
 async def _post_init(application: Application) -> None:
+    upkeep.schedule(application)  # first, so a SIGHUP is handled as soon as the bot runs
     await commands.set_commands(application)
-    upkeep.schedule(application)
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -23,7 +23,11 @@ def _start(api: LoopbackBotAPI, tmp_path: Path, **env: str) -> subprocess.Popen[
         TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
         LOG_LEVEL="DEBUG", TELEGRAM_RATE_LIMIT="0", **env,
     )
-    return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # stderr goes to a file: a pipe nobody reads fills up and blocks the bot's DEBUG logging
+    log = open(tmp_path / f"bot-{time.monotonic_ns()}.log", "w+")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    process.log = log  # type: ignore[attr-defined]
+    return process
 
 
 def _wait_for(api: LoopbackBotAPI, method: str, count: int, seconds: float = 60) -> list:
@@ -37,13 +41,18 @@ def _wait_for(api: LoopbackBotAPI, method: str, count: int, seconds: float = 60)
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
+    """Stop the bot and return what it logged."""
     process.terminate()
     try:
-        _, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-        _, err = process.communicate()
-    return err
+        process.wait()
+    log = process.log  # type: ignore[attr-defined]
+    log.seek(0)
+    text = log.read()
+    log.close()
+    return text
 
 
 def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
@@ -100,3 +109,33 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     assert registered[0].params["url"] == "https://payhelp.invalid/hook"
     assert sent[0].params["chat_id"] == "7"
     assert TOKEN not in err
+
+
+def test_sighup_and_the_watch_reload_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:
+    import signal
+
+    ui = kb_copy / "ui.yaml"
+    with LoopbackBotAPI() as api:
+        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS="0")
+        try:
+            _wait_for(api, "deleteWebhook", 1)
+            ui.write_text(ui.read_text(encoding="utf-8").replace("  en: \"Choose your language\"", "  en: Pick a language, please"), encoding="utf-8")
+            process.send_signal(signal.SIGHUP)
+            time.sleep(1.5)
+            api.api.updates.append(message("/language", lang="en"))
+            first = _wait_for(api, "sendMessage", 1)
+        finally:
+            _stop(process)
+        assert first[0].params["text"] == "Pick a language, please"
+    with LoopbackBotAPI() as api:
+        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS="0.5")
+        try:
+            _wait_for(api, "deleteWebhook", 1)
+            time.sleep(0.6)
+            ui.write_text(ui.read_text(encoding="utf-8").replace("Pick a language, please", "Which language?"), encoding="utf-8")
+            time.sleep(2.0)
+            api.api.updates.append(message("/language", lang="en"))
+            second = _wait_for(api, "sendMessage", 1)
+        finally:
+            _stop(process)
+        assert second[0].params["text"] == "Which language?"
