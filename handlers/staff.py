@@ -113,14 +113,19 @@ async def _deliver(message: Message, ticket: Ticket, text: str, confirmation: st
     await send(message, Reply((escape(confirmation),)))
 
 
+async def _staff_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Session, Ticket] | None:
+    """A staff member's command replying to a ticket, or None (after saying why)."""
+    s = await _staff(update, context)
+    ticket = await _ticket(update, s) if s is not None else None
+    return (s, ticket) if s is not None and ticket is not None else None
+
+
 async def send_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/send TOPIC as a reply to a ticket: that topic's curated answer, in the user's language."""
-    s = await _staff(update, context)
-    if s is None:
+    found = await _staff_ticket(update, context)
+    if found is None:
         return
-    ticket = await _ticket(update, s)
-    if ticket is None:
-        return
+    s, ticket = found
     topic = context.args[0] if context.args else ""
     if topic not in s.kb.topics:
         await send(update.effective_message, Reply(split_html(escape("用法：/send 主题ID。可用的主题：" + ", ".join(sorted(s.kb.topics))))))
@@ -131,12 +136,10 @@ async def send_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/close as a reply to a ticket: close it and tell the user."""
-    s = await _staff(update, context)
-    if s is None:
+    found = await _staff_ticket(update, context)
+    if found is None:
         return
-    ticket = await _ticket(update, s)
-    if ticket is None:
-        return
+    s, ticket = found
     await close_ticket(s.store, ticket.id)
     await _deliver(update.effective_message, ticket, s.kb.text("handoff_closed", ticket.lang), f"✓ 工单 #{ticket.id} 已关闭。")
 
