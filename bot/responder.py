@@ -61,7 +61,14 @@ class Responder:
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
     def answer(self, query: Query) -> Answer:
-        """The one entry point every front end calls."""
+        """The one entry point every front end calls; in elder mode every answer ends with a phone number."""
+        answer = self._answer(query)
+        if query.elder and answer.kind != "faq":  # faq answers add it themselves, after the short steps
+            call = self.kb.text("elder_call", answer.lang, phone=HELP_PHONE)
+            answer = answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{call}"})
+        return answer
+
+    def _answer(self, query: Query) -> Answer:
         if query.lat is not None and query.lon is not None:
             lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
             return self.nearby(query.lat, query.lon, query.want, lang)

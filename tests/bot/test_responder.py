@@ -122,3 +122,9 @@ def _decision(lang: str):
     from bot.language import Decision
 
     return Decision(lang, lang, True)
+
+
+@pytest.mark.parametrize("query", [Query(text="平遥古城能刷卡吗", elder=True), Query(text="明天天气怎么样", elder=True), Query(lat=42.9, lon=129.5, hint="zh", elder=True)])
+def test_elder_mode_ends_every_answer_with_the_phone(engine: Engine, query: Query) -> None:
+    answer = engine.answer(query)
+    assert answer.text.endswith(engine.responder.kb.text("elder_call", answer.lang, phone="12363"))
