@@ -30,6 +30,7 @@ class Thresholds:
     answer: float = 0.42
     margin: float = 0.04
     clarify: float = 0.28
+    sure: float = 0.75  # above this score the best topic is answered even when another is close
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
@@ -94,7 +95,7 @@ class Responder:
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]
         second = topics[1].score if len(topics) > 1 else 0.0
-        if best.score >= self.limits.answer and best.score - second >= self.limits.margin:
+        if best.score >= self.limits.sure or (best.score >= self.limits.answer and best.score - second >= self.limits.margin):
             return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
         if best.score >= self.limits.clarify:
             close = [s.target for s in topics if best.score - s.score <= 0.12][:3]
