@@ -121,13 +121,13 @@ class Matcher:
                 out.append(word)
         return " ".join(out)
 
-    def rank(self, text: str, limit: int = 5) -> list[Scored]:
-        """Candidates for `text`, best first."""
+    def rank(self, text: str, limit: int = 5, unknown_weight: float = 1.0) -> list[Scored]:
+        """Candidates for `text`, best first; `unknown_weight` < 1 when unknown words are expected (a foreign language)."""
         query = self.correct(normalize(text))
         q_tokens = set(tokens(query))
         if not q_tokens:
             return []
-        q_weights = {t: self.idf.get(t, self.unknown_idf) for t in q_tokens}
+        q_weights = {t: self.idf.get(t, self.unknown_idf * unknown_weight) for t in q_tokens}
         q_mass = sum(q_weights.values())
         q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
         best_doc: dict[str, float] = defaultdict(float)

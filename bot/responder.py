@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.answer import Answer, Query, Want
 from bot.geo import GridIndex
 from bot.knowledge import Knowledge
-from bot.language import Decision, decide
+from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import Matcher, Scored
 from bot.places import PlaceFinder
 from bot.schema import Place
@@ -30,6 +30,7 @@ class Thresholds:
     answer: float = 0.42
     margin: float = 0.04
     clarify: float = 0.28
+    foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
     sure: float = 0.75  # above this score the best topic is answered even when another is close
     greeting: float = 0.55
     handoff: float = 0.45
@@ -77,7 +78,8 @@ class Responder:
         if not normalize(query.text[:2000]):
             return self._fallback(decision)
         text = query.text[:1000]
-        ranked = self.matcher.rank(text)
+        foreign = decision.clear and decision.detected not in SUPPORTED
+        ranked = self.matcher.rank(text, unknown_weight=self.limits.foreign_unknown if foreign else 1.0)
         top = ranked[0] if ranked else None
         if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
             return self._simple("greeting", "greeting", decision, top.score)
