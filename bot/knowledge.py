@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
-from bot.schema import Intent, Place, Region, Texts, Topic
+from bot.schema import Intent, KindWords, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
 # Fixed ids from the content contract: answers, tests and reports refer to them.
@@ -63,6 +63,7 @@ class Knowledge:
     regions: Mapping[str, Region]
     ui: Mapping[str, Texts]
     intents: Mapping[str, Intent]
+    kinds: Mapping[str, KindWords] = field(default_factory=lambda: MappingProxyType({}))
     root: Path = Path(".")
 
     def text(self, key: str, lang: str, **values: Any) -> str:
@@ -111,6 +112,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
     regions = _load_list(collect, [root / "regions.yaml"], Region)
     ui = _load_ui(collect, root / "ui.yaml")
     intents = _load_list(collect, [root / "intents.yaml"], Intent)
+    kinds = _load_list(collect, [root / "kinds.yaml"], KindWords) if (root / "kinds.yaml").exists() else []
     _cross_check(collect, topics, places, regions, intents, today)
     _check_regression_files(collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places})
     errors = [p for p in collect.problems if p.severity == "error"]
@@ -122,6 +124,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         regions=MappingProxyType({r.id: r for r, *_ in regions}),
         ui=MappingProxyType(ui),
         intents=MappingProxyType({i.id: i for i, *_ in intents}),
+        kinds=MappingProxyType({k.id: k for k, *_ in kinds}),
         root=root,
     )
     return snapshot, sorted(collect.problems)

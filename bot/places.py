@@ -13,7 +13,7 @@ from bot.text import compact, is_cjk, normalize, words
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 MAX_CANDIDATES = 300
-CJK_CUTOFF = 80.0
+CJK_CUTOFF = 88.0
 WORD_CUTOFF = 80.0
 
 
@@ -48,6 +48,11 @@ class PlaceFinder:
                         seen.add(text)
                         aliases.append(_Alias(place.id, text, is_cjk(text), tuple(words(text))))
         self.aliases = aliases
+        self.region_names = _named(kb.regions.values(), lambda r: [n for _, names in r.names.items() for n in names])
+        self.kind_words = _named(kb.kinds.values(), lambda k: [w for _, words_ in k.words.items() for w in words_])
+        self.by_city_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for place in kb.places.values():
+            self.by_city_kind[(place.city, place.kind)].append(place.id)
         # Each alias is filed under its two rarest keys, so a message is compared only with
         # aliases sharing a rare key with it: fast with 100,000 places.
         frequency: Counter[str] = Counter(key for alias in aliases for key in set(_keys(alias.text)))
@@ -75,8 +80,17 @@ class PlaceFinder:
             old = best.get(alias.place_id)
             if old is None or (hit.score, hit.alias_length) > (old.score, old.alias_length):
                 best[alias.place_id] = hit
+        if not best:
+            return self._by_city_and_kind(query, query_compact, query_words)
         # A near-exact naming beats a fuzzy one; among those the more specific (longer) name wins.
         return sorted(best.values(), key=lambda h: (h.score >= 95, h.alias_length, h.score), reverse=True)
+
+    def _by_city_and_kind(self, query: str, query_compact: str, query_words: list[str]) -> list[PlaceHit]:
+        """"长春机场", "창춘 공항", "長春の空港": a city and a kind of place, when exactly one place fits."""
+        cities = {rid for rid, alias in self.region_names if _mentions(alias, query_compact, query_words)}
+        kinds = {kid for kid, alias in self.kind_words if _mentions(alias, query_compact, query_words)}
+        places = {pid for city in cities for kind in kinds for pid in self.by_city_kind.get((city, kind), ())}
+        return [PlaceHit(places.pop(), 90.0, 0)] if len(places) == 1 else []
 
     @staticmethod
     def _cjk_score(alias: _Alias, query_compact: str) -> float:
@@ -104,6 +118,24 @@ class PlaceFinder:
                 return 0.0
             total += found
         return total / len(alias.words)
+
+
+def _named(items: object, names: object) -> list[tuple[str, _Alias]]:
+    """(id, alias) pairs for regions or kind words."""
+    out = []
+    for item in items:  # type: ignore[attr-defined]
+        for name in names(item):  # type: ignore[operator]
+            text = normalize(name)
+            if text:
+                out.append((item.id, _Alias(item.id, text, is_cjk(text), tuple(words(text)))))
+    return out
+
+
+def _mentions(alias: _Alias, query_compact: str, query_words: list[str]) -> bool:
+    """The alias stands in the message: as a substring for CJK, word by word (typos allowed) otherwise."""
+    if alias.cjk:
+        return compact(alias.text) in query_compact
+    return PlaceFinder._word_score(alias, query_words) > 0
 
 
 def _keys(text: str) -> list[str]:

@@ -175,3 +175,10 @@ class Intent(Strict):
     source: str = Field(min_length=1)
     as_of: date
     examples: Phrases
+
+
+class KindWords(Strict):
+    """The words for one kind of place in every language ("机场", "airport", "공항" ...)."""
+
+    id: PlaceKind
+    words: Phrases

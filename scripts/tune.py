@@ -37,8 +37,8 @@ def main() -> None:
         for c, e, k, f in itertools.product((0.35, 0.45, 0.55), (0.25, 0.35, 0.45), (0.15, 0.25, 0.35), (0.0, 0.15, 0.3))
     ]
     threshold_grid = [
-        Thresholds(answer=a, margin=m, clarify=c)
-        for a, m, c in itertools.product((0.36, 0.40, 0.44), (0.02, 0.04, 0.06), (0.26, 0.30))
+        Thresholds(answer=a, margin=0.04, clarify=c, sure=s)
+        for a, c, s in itertools.product((0.38, 0.42, 0.46), (0.26, 0.30), (0.7, 0.75, 0.8))
     ]
     for weights in weight_grid:
         matcher = Matcher(kb, weights)
