@@ -63,7 +63,11 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         return 2
     logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if command == "bench":
-        return _bench(args, stdout)
+        try:
+            return _bench(args, stdout)
+        except OSError as exc:
+            sys.stderr.write(f"payhelp: cannot write {args.out}: {exc.strerror}\n")
+            return 1
     if command == "kb" and args.kb_command == "check":
         from bot.kbtools import check
 
@@ -78,7 +82,11 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
     if command == "kb":
         return _kb(args, engine, settings, stdout)
     if command == "report":
-        return asyncio.run(_report(args, engine, settings, stdout))
+        try:
+            return asyncio.run(_report(args, engine, settings, stdout))
+        except OSError as exc:
+            sys.stderr.write(f"payhelp: cannot write {args.csv}: {exc.strerror}\n")
+            return 1
     if command == "ask":
         return _ask(args, engine, stdin, stdout)
     if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:

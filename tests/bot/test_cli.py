@@ -90,3 +90,8 @@ def test_broken_knowledge_is_reported_not_a_traceback(tmp_path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"payhelp: the knowledge in {tmp_path} has errors; run 'python -m bot kb check':\n")
     assert "Traceback" not in result.stderr
+
+
+def test_report_to_an_unwritable_place_is_one_line(tmp_path) -> None:
+    result = run_process("report", "--csv", str(tmp_path / "missing-folder" / "c.csv"), env={"DATABASE_PATH": str(tmp_path / "db.sqlite3")})
+    assert (result.returncode, result.stderr) == (1, f"payhelp: cannot write {tmp_path / 'missing-folder' / 'c.csv'}: No such file or directory\n")
