@@ -22,10 +22,10 @@ from bot.text import compact, is_cjk, normalize, stem, tokens, words
 class Weights:
     """How the evidence adds up; chosen by measurement on knowledge/tests (see bench)."""
 
-    coverage: float = 0.40
-    example: float = 0.30
-    keyword: float = 0.20
-    fuzzy: float = 0.25
+    coverage: float = 0.45
+    example: float = 0.45
+    keyword: float = 0.15
+    fuzzy: float = 0.30
     typo_cutoff: float = 80.0
     keyword_fuzzy_cutoff: float = 88.0
 

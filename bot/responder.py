@@ -27,11 +27,11 @@ WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
 class Thresholds:
     """When to answer, ask back or fall back; chosen by measurement on knowledge/tests."""
 
-    answer: float = 0.42
+    answer: float = 0.46
     margin: float = 0.04
-    clarify: float = 0.28
+    clarify: float = 0.26
     foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
-    sure: float = 0.75  # above this score the best topic is answered even when another is close
+    sure: float = 0.70  # above this score the best topic is answered even when another is close
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
