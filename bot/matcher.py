@@ -132,10 +132,9 @@ class Matcher:
         q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
         best_doc: dict[str, float] = defaultdict(float)
         shared: dict[int, float] = defaultdict(float)
-        for token in q_tokens:
+        rare = [t for t in q_tokens if self.idf.get(t, 0.0) >= self.common_idf]
+        for token in rare or q_tokens:  # tokens found in most topics add little and cost a visit to each; unless that is all there is
             weight = self.idf.get(token, 0.0)
-            if weight < self.common_idf:
-                continue  # in most topics: adds little to any example's similarity, costs a visit to each
             for index in self.postings.get(token, ()):
                 shared[index] += weight * weight
         for index, overlap in shared.items():
