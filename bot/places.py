@@ -108,6 +108,9 @@ class PlaceFinder:
         """Every word of the alias must appear in the message, allowing typos and endings."""
         if not alias.words or not query_words:
             return 0.0
+        joined = "".join(alias.words)
+        if len(joined) >= 6 and joined in "".join(query_words):
+            return 95.0  # "chi bei" for "chibei", "pingyaogucheng" for "pingyao gucheng"
         total = 0.0
         for word in alias.words:
             if len(word) < 4:

@@ -87,6 +87,9 @@ class Responder:
             return self._simple("handoff", "handoff", decision, top.score)
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         topics = [s for s in ranked if s.target in self.kb.topics]
+        best_topic = topics[0].score if topics else 0.0
+        if top and top.target == "out-of-scope" and top.score >= self.limits.answer and top.score - best_topic >= self.limits.margin:
+            return self._fallback(decision)  # "train times from Pingyao to Taiyuan" names a place but is not about paying
         if hits:
             topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
             return self.place(hits[0].place_id, decision.lang, hits[0].score / 100.0, topic, decision.detected)
