@@ -24,6 +24,7 @@ class PlaceHit:
     place_id: str
     score: float
     alias_length: int
+    alias: str = ""  # the normalised name that was found, so it can be taken out of the question
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class PlaceFinder:
             score = self._cjk_score(alias, query_compact) if alias.cjk else self._word_score(alias, query_words)
             if score <= 0:
                 continue
-            hit = PlaceHit(alias.place_id, score, len(compact(alias.text)))
+            hit = PlaceHit(alias.place_id, score, len(compact(alias.text)), alias.text)
             old = best.get(alias.place_id)
             if old is None or (hit.score, hit.alias_length) > (old.score, old.alias_length):
                 best[alias.place_id] = hit
@@ -121,6 +122,20 @@ class PlaceFinder:
                 return 0.0
             total += found
         return total / len(alias.words)
+
+
+def without_name(text: str, alias: str) -> str:
+    """The question with the place's name taken out: what is asked about the place."""
+    query = normalize(text)
+    if not alias:
+        return query
+    if is_cjk(alias):
+        squeezed = compact(query)
+        name = compact(alias)
+        return squeezed.replace(name, " ", 1) if name in squeezed else query
+    names = words(alias)
+    kept = [w for w in query.split(" ") if not any(_word_similarity(n, w) >= WORD_CUTOFF for n in names if len(n) >= 4 or n == w)]
+    return " ".join(kept)
 
 
 def _named(items: object, names: object) -> list[tuple[str, _Alias]]:

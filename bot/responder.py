@@ -10,7 +10,7 @@ from bot.geo import GridIndex
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import Matcher, Scored
-from bot.places import PlaceFinder
+from bot.places import PlaceFinder, without_name
 from bot.schema import Place
 from bot.text import normalize
 
@@ -79,13 +79,14 @@ class Responder:
             return self._fallback(decision)
         text = query.text[:1000]
         foreign = decision.clear and decision.detected not in SUPPORTED
-        ranked = self.matcher.rank(text, unknown_weight=self.limits.foreign_unknown if foreign else 1.0)
+        hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
+        asked = without_name(text, hits[0].alias) if hits else text  # the name is the place's; the rest says what is asked
+        ranked = self.matcher.rank(asked, unknown_weight=self.limits.foreign_unknown if foreign else 1.0)
         top = ranked[0] if ranked else None
         if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
             return self._simple("greeting", "greeting", decision, top.score)
         if top and top.target == "handoff" and top.score >= self.limits.handoff:
             return self._simple("handoff", "handoff", decision, top.score)
-        hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         topics = [s for s in ranked if s.target in self.kb.topics]
         best_topic = topics[0].score if topics else 0.0
         if top and top.target == "out-of-scope" and top.score >= self.limits.answer and top.score - best_topic >= self.limits.margin:
