@@ -66,8 +66,7 @@ class Responder:
         """The one entry point every front end calls; in elder mode every answer ends with a phone number."""
         answer = self._answer(query)
         if query.elder and answer.kind != "faq":  # faq answers add it themselves, after the short steps
-            call = self.kb.text("elder_call", answer.lang, phone=HELP_PHONE)
-            answer = answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{call}"})
+            answer = self._with_phone(answer)
         return answer
 
     def _answer(self, query: Query) -> Answer:
@@ -191,9 +190,15 @@ class Responder:
             return self.intent(answer.kind, lang)
         return answer
 
-    def intent(self, kind: str, lang: str) -> Answer:
-        """A greeting, handoff or fallback answer in `lang` (used by buttons)."""
-        return self._simple(kind, kind, Decision(lang, lang, True), 1.0)
+    def intent(self, kind: str, lang: str, elder: bool = False) -> Answer:
+        """A greeting, handoff or fallback answer in `lang` (used by buttons); elder mode adds the phone."""
+        answer = self._simple(kind, kind, Decision(lang, lang, True), 1.0)
+        return self._with_phone(answer) if elder else answer
+
+    def _with_phone(self, answer: Answer) -> Answer:
+        """End an older person's answer with the number to call."""
+        call = self.kb.text("elder_call", answer.lang, phone=HELP_PHONE)
+        return answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{call}"})
 
     def _simple(self, kind: str, key: str, decision: Decision, confidence: float) -> Answer:
         return Answer(kind=kind, lang=decision.lang, text=self._with_note(self.kb.text(key, decision.lang), decision.detected), confidence=round(min(1.0, confidence), 3), detected=decision.detected)  # type: ignore[arg-type]

@@ -47,9 +47,9 @@ async def run_action(update: Update, context: ContextTypes.DEFAULT_TYPE, s: Sess
         answer = s.engine.responder.faq(action[2:], lang, elder=s.prefs.elder)
         await reply_answer(message, answer, s, f"[button] {action[2:]}")
     elif action == "h":
-        await reply_answer(message, s.engine.responder.intent("handoff", lang), s, "[button] person")
+        await reply_answer(message, s.engine.responder.intent("handoff", lang, s.prefs.elder), s, "[button] person")
     elif action == "n":
-        await reply_answer(message, s.engine.responder.intent("fallback", lang), s, "[button] none of these")
+        await reply_answer(message, s.engine.responder.intent("fallback", lang, s.prefs.elder), s, "[button] none of these")
     elif action == "e":
         await toggle_elder(update, s.store, s.user_id, lang, not s.prefs.elder, kb)
     elif action == "lang":

@@ -128,3 +128,8 @@ def _decision(lang: str):
 def test_elder_mode_ends_every_answer_with_the_phone(engine: Engine, query: Query) -> None:
     answer = engine.answer(query)
     assert answer.text.endswith(engine.responder.kb.text("elder_call", answer.lang, phone="12363"))
+
+
+def test_elder_mode_button_answers_end_with_the_phone(engine: Engine) -> None:
+    answer = engine.responder.intent("fallback", "zh", elder=True)
+    assert answer.text.endswith(engine.responder.kb.text("elder_call", "zh", phone="12363"))
