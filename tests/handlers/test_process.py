@@ -111,31 +111,26 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     assert TOKEN not in err
 
 
-def test_sighup_and_the_watch_reload_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:
+def _language_prompt_after_edit(tmp_path: Path, kb_copy: Path, old: str, new: str, watch: str, sighup: bool) -> str:
+    """Start the bot, edit the language prompt in ui.yaml, let it reload (SIGHUP or the watch), ask /language."""
     import signal
 
     ui = kb_copy / "ui.yaml"
     with LoopbackBotAPI() as api:
-        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS="0")
-        try:
-            _wait_for(api, "deleteWebhook", 1)
-            ui.write_text(ui.read_text(encoding="utf-8").replace("  en: \"Choose your language\"", "  en: Pick a language, please"), encoding="utf-8")
-            process.send_signal(signal.SIGHUP)
-            time.sleep(1.5)
-            api.api.updates.append(message("/language", lang="en"))
-            first = _wait_for(api, "sendMessage", 1)
-        finally:
-            _stop(process)
-        assert first[0].params["text"] == "Pick a language, please"
-    with LoopbackBotAPI() as api:
-        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS="0.5")
+        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS=watch)
         try:
             _wait_for(api, "deleteWebhook", 1)
             time.sleep(0.6)
-            ui.write_text(ui.read_text(encoding="utf-8").replace("Pick a language, please", "Which language?"), encoding="utf-8")
+            ui.write_text(ui.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            if sighup:
+                process.send_signal(signal.SIGHUP)
             time.sleep(2.0)
             api.api.updates.append(message("/language", lang="en"))
-            second = _wait_for(api, "sendMessage", 1)
+            return _wait_for(api, "sendMessage", 1)[0].params["text"]
         finally:
             _stop(process)
-        assert second[0].params["text"] == "Which language?"
+
+
+def test_sighup_and_the_watch_reload_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:
+    assert _language_prompt_after_edit(tmp_path, kb_copy, '  en: "Choose your language"', "  en: Pick a language, please", "0", sighup=True) == "Pick a language, please"
+    assert _language_prompt_after_edit(tmp_path, kb_copy, "Pick a language, please", "Which language?", "0.5", sighup=False) == "Which language?"
