@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
-from typing import IO, Sequence
+from typing import IO, Awaitable, Callable, Sequence, TypeVar
 
 from bot.answer import Answer, Query
 from bot.chat import run_chat
@@ -15,6 +16,9 @@ from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import Store
+
+T = TypeVar("T")
 
 COMMANDS = ("run", "chat", "ask", "kb")
 
@@ -79,14 +83,17 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         for problem in exc.problems[:20]:
             sys.stderr.write(f"  {problem}\n")
         return 1
-    if command == "kb":
-        return _kb(args, engine, settings, stdout)
-    if command == "report":
-        try:
-            return asyncio.run(_report(args, engine, settings, stdout))
-        except OSError as exc:
-            sys.stderr.write(f"payhelp: cannot write {args.csv}: {exc.strerror}\n")
-            return 1
+    try:
+        if command == "kb":
+            return _kb(args, engine, settings, stdout)
+        if command == "report":
+            return _report(args, engine, settings, stdout)
+    except DatabaseError as exc:
+        sys.stderr.write(f"payhelp: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"payhelp: cannot write {exc.filename}: {exc.strerror}\n")
+        return 1
     if command == "ask":
         return _ask(args, engine, stdin, stdout)
     if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
@@ -113,7 +120,7 @@ def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO
     from bot import kbtools
 
     if args.kb_command == "unanswered":
-        return asyncio.run(_unanswered(settings, stdout))
+        return _unanswered(settings, stdout)
     if args.kb_command == "stats":
         data = kbtools.stats(engine.responder.kb)
         if args.json:
@@ -125,29 +132,40 @@ def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO
     return code
 
 
-async def _unanswered(settings: Settings, stdout: IO[str]) -> int:
-    from bot.reports import format_unanswered, unanswered
-    from bot.storage import Store
+def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run `work` on the store at DATABASE_PATH and close it; an unusable database raises DatabaseError."""
 
-    store = Store(settings.DATABASE_PATH)
+    async def run() -> T:
+        store = Store(settings.DATABASE_PATH)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
     try:
-        stdout.write(format_unanswered(await unanswered(store, limit=200)) + "\n")
-    finally:
-        await store.close()
+        return asyncio.run(run())
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}") from None
+
+
+class DatabaseError(Exception):
+    """DATABASE_PATH cannot be opened or read; the message is one line."""
+
+
+def _unanswered(settings: Settings, stdout: IO[str]) -> int:
+    from bot.reports import format_unanswered, unanswered
+
+    queue = _on_database(settings, lambda store: unanswered(store, limit=200))
+    stdout.write(format_unanswered(queue) + "\n")
     return 0
 
 
-async def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
     from pathlib import Path
 
     from bot.reports import complaints_csv, format_coverage, plan_coverage
-    from bot.storage import Store
 
-    store = Store(settings.DATABASE_PATH)
-    try:
-        data = await complaints_csv(store)
-    finally:
-        await store.close()
+    data = _on_database(settings, complaints_csv)
     Path(args.csv).write_text(data, encoding="utf-8", newline="")
     kb = engine.responder.kb
     stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")

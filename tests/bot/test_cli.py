@@ -95,3 +95,10 @@ def test_broken_knowledge_is_reported_not_a_traceback(tmp_path) -> None:
 def test_report_to_an_unwritable_place_is_one_line(tmp_path) -> None:
     result = run_process("report", "--csv", str(tmp_path / "missing-folder" / "c.csv"), env={"DATABASE_PATH": str(tmp_path / "db.sqlite3")})
     assert (result.returncode, result.stderr) == (1, f"payhelp: cannot write {tmp_path / 'missing-folder' / 'c.csv'}: No such file or directory\n")
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tmp_path) -> None:
+    missing = tmp_path / "no-such-folder" / "db.sqlite3"
+    for command in (["kb", "unanswered"], ["report", "--csv", str(tmp_path / "c.csv")]):
+        result = run_process(*command, env={"DATABASE_PATH": str(missing)})
+        assert (result.returncode, result.stderr) == (1, f"payhelp: cannot use the database {missing} (DATABASE_PATH): unable to open database file\n")
