@@ -87,10 +87,10 @@ class _Collector:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, file: Path | str, line: int, name: str, message: str, severity: str = "error") -> None:
-        rel = self._rel(file)
+        rel = self.rel(file)
         self.problems.append(Problem(rel, line, name, message, severity))
 
-    def _rel(self, file: Path | str) -> str:
+    def rel(self, file: Path | str) -> str:
         path = Path(file)
         if path == self.root:
             return str(path)
@@ -228,7 +228,7 @@ def _cross_check(collect: _Collector, topics: list[Entry], places: list[Entry], 
     for kind, entries in (("topic", topics), ("place", places), ("region", regions), ("intent", intents)):
         seen: dict[str, str] = {}
         for item, path, located, index in entries:
-            where = f"{collect._rel(path)}:{located.line_of((index,))}"
+            where = f"{collect.rel(path)}:{located.line_of((index,))}"
             if item.id in seen:
                 collect.add(path, located.line_of((index, "id")), "id", f"duplicate {kind} id {item.id!r} (first at {seen[item.id]})")
             seen.setdefault(item.id, where)

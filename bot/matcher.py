@@ -167,7 +167,9 @@ class Matcher:
             return 0.0
         if keywords.cjk and keywords.cjk.search(query_compact):
             return 1.0
-        if keywords.words and (keywords.words.search(f" {query} ") or keywords.stems.search(query_stemmed)):
+        if keywords.words and keywords.words.search(f" {query} "):
+            return 1.0
+        if keywords.stems and keywords.stems.search(query_stemmed):
             return 1.0
         if keywords.long:
             best = process.extractOne(query, keywords.long, scorer=fuzz.partial_ratio, score_cutoff=self.weights.keyword_fuzzy_cutoff)
@@ -200,7 +202,7 @@ class _Keywords:
         return cls(
             re.compile("|".join(map(re.escape, cjk))) if cjk else None,
             re.compile("|".join(re.escape(f" {t} ") for t in sorted(set(latin), key=len, reverse=True))) if latin else None,
-            re.compile("|".join(map(re.escape, stems))) if stems else re.compile(r"(?!x)x"),
+            re.compile("|".join(map(re.escape, stems))) if stems else None,
             tuple(sorted({t for t in latin if len(t) >= 5})),
         )
 

@@ -14,6 +14,7 @@ from bot.places import PlaceFinder, without_name
 from bot.schema import Place
 from bot.text import normalize
 
+MAX_TEXT = 1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
 HELP_PHONE = "12363"  # PBOC financial consumer line, shown at the end of elder-mode answers
 WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
     "atm": ("foreign-card-atm", "atm"),
@@ -46,19 +47,16 @@ class Responder:
         self.limits = thresholds
         self.matcher = matcher or Matcher(kb)
         self.finder = PlaceFinder(kb)
+        located = [p for p in kb.places.values() if p.coords]
         self.grids = {
-            want: GridIndex(
-                (p.id, p.coords.lat, p.coords.lon)
-                for p in kb.places.values()
-                if p.coords and (service in p.services or p.kind == kind)
-            )
+            want: GridIndex((p.id, p.coords.lat, p.coords.lon) for p in located if service in p.services or p.kind == kind)
             for want, (service, kind) in WANT_SERVICES.items()
         }
+        self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in located)
         self.children: dict[str, list[Place]] = defaultdict(list)
         for place in kb.places.values():
             if place.parent:
                 self.children[place.parent].append(place)
-        self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in kb.places.values() if p.coords)
         # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
@@ -73,10 +71,10 @@ class Responder:
         if query.lat is not None and query.lon is not None:
             lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
             return self.nearby(query.lat, query.lon, query.want, lang)
-        decision = decide(query.text[:500], query.hint, query.saved_lang, self.matcher.english_words, self.default_lang)
-        if not normalize(query.text[:2000]):
+        text = query.text[:MAX_TEXT]
+        decision = decide(text, query.hint, query.saved_lang, self.matcher.english_words, self.default_lang)
+        if not normalize(text):
             return self._fallback(decision)
-        text = query.text[:1000]
         foreign = decision.clear and decision.detected not in SUPPORTED
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         asked = without_name(text, hits[0].alias) if hits else text  # the name is the place's; the rest says what is asked
@@ -115,13 +113,12 @@ class Responder:
     def faq(self, topic_id: str, lang: str, confidence: float = 1.0, elder: bool = False, detected: str = "") -> Answer:
         """The curated answer of one topic (also used by buttons and staff's /send)."""
         topic = self.kb.topics[topic_id]
-        text = topic.answer.get(lang)
-        if elder:
-            text = (getattr(topic.short, lang) or text).rstrip() + "\n\n" + self.kb.text("elder_call", lang, phone=HELP_PHONE)
-        return Answer(
+        text = (getattr(topic.short, lang) if elder else None) or topic.answer.get(lang)
+        answer = Answer(
             kind="faq", lang=lang, text=self._with_note(text, detected), topic=topic_id,
             confidence=round(min(1.0, confidence), 3), related=topic.related, detected=detected or lang,
         )
+        return self._with_phone(answer) if elder else answer
 
     def place(self, place_id: str, lang: str, confidence: float = 1.0, topic: str | None = None, detected: str = "") -> Answer:
         """Everything the record says about one place, its parent and what is inside it."""

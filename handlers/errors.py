@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
 from handlers.render import escape
+from handlers.session import plain_lang
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # Telegram was unreachable or slow: the answer may have arrived; don't send more
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         kb = context.application.bot_data["engine"].responder.kb
-        lang = (user.language_code or "en")[:2] if user else "en"
+        lang = plain_lang(user.language_code if user else None, context.application.bot_data["settings"])
         try:
             await context.bot.send_message(update.effective_chat.id, escape(kb.text("error_generic", lang)))
         except Exception:

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from handlers.render import escape
+from handlers.session import plain_lang
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60.0
@@ -85,7 +86,7 @@ async def flood_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if len(window) <= settings.USER_MESSAGES_PER_MINUTE:
         return
     kb = context.application.bot_data["engine"].responder.kb
-    lang = (user.language_code or "en")[:2]
+    lang = plain_lang(user.language_code, settings)
     if update.callback_query is not None:
         await update.callback_query.answer(kb.text("rate_limited", lang))
     elif now - warned.get(user.id, -WINDOW_SECONDS * 2) > WINDOW_SECONDS and update.effective_chat is not None:

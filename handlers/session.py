@@ -21,6 +21,11 @@ from handlers.render import Reply, escape, render
 log = logging.getLogger(__name__)
 
 
+def plain_lang(language_code: str | None, settings: Settings) -> str:
+    """The Telegram language if we answer in it, else DEFAULT_LANGUAGE (when saved choices can't be read)."""
+    return hint_language(language_code) or settings.DEFAULT_LANGUAGE
+
+
 @dataclass(frozen=True)
 class Session:
     """One update's view of the bot: who is asking, in which language, in which mode."""
@@ -45,7 +50,7 @@ class Session:
     @property
     def lang(self) -> str:
         """Saved choice, else the Telegram language, else the default."""
-        return self.prefs.lang or hint_language(self.hint) or self.settings.DEFAULT_LANGUAGE
+        return self.prefs.lang or plain_lang(self.hint, self.settings)
 
     def query(self, text: str = "", **extra: object) -> Query:
         """A core Query carrying this user's hints."""

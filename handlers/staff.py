@@ -85,13 +85,17 @@ def reload_report(errors: list, s: Session) -> str:
     return f"✓ 知识库已重新加载：{len(kb.topics)} 个主题，{len(kb.places)} 个地点。"
 
 
-async def _ticket(update: Update, s: Session) -> Ticket | None:
-    """The ticket the staff message replies to, or a hint when there is none."""
-    message = update.effective_message
+async def _replied_ticket(message: Message, s: Session) -> Ticket | None:
+    """The ticket a staff message replies to, if any."""
     replied = message.reply_to_message
-    ticket = await ticket_for_message(s.store, message.chat_id, replied.message_id) if replied else None
+    return await ticket_for_message(s.store, message.chat_id, replied.message_id) if replied else None
+
+
+async def _ticket(update: Update, s: Session) -> Ticket | None:
+    """The ticket a staff command replies to, or a hint when there is none."""
+    ticket = await _replied_ticket(update.effective_message, s)
     if ticket is None:
-        await send(message, Reply((escape("请回复一条工单消息（🎫）。"),)))
+        await send(update.effective_message, Reply((escape("请回复一条工单消息（🎫）。"),)))
     return ticket
 
 
@@ -99,8 +103,7 @@ async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """A reply to a ticket in the staff group goes to the user."""
     s = await session(update, context)
     message = update.effective_message
-    replied = message.reply_to_message
-    ticket = await ticket_for_message(s.store, message.chat_id, replied.message_id) if replied else None
+    ticket = await _replied_ticket(message, s)
     if ticket is None:
         return  # an ordinary conversation among staff
     text = f"{s.kb.text('staff_reply', ticket.lang)}\n{message.text}"
