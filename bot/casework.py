@@ -44,20 +44,16 @@ _TICKET_COLUMNS = "id, user_id, chat_id, lang, question, answer, answer_zh, stat
 
 async def open_ticket(store: Store, user_id: int, chat_id: int, lang: str, question: str, answer: str, answer_zh: str) -> Ticket:
     """Create a ticket (committed before the user is told)."""
-    db = await store.db()
-    cursor = await db.execute(
+    cursor = await store.write(
         "INSERT INTO tickets (created, user_id, chat_id, lang, question, answer, answer_zh) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (now(), user_id, chat_id, lang, question[:2000], answer[:3000], answer_zh[:3000]),
     )
-    await db.commit()
     return Ticket(cursor.lastrowid or 0, user_id, chat_id, lang, question, answer, answer_zh, "open", None)
 
 
 async def link_ticket(store: Store, ticket_id: int, staff_chat_id: int, staff_message_id: int) -> None:
     """Remember the staff-group message that stands for the ticket."""
-    db = await store.db()
-    await db.execute("UPDATE tickets SET staff_chat_id = ?, staff_message_id = ? WHERE id = ?", (staff_chat_id, staff_message_id, ticket_id))
-    await db.commit()
+    await store.write("UPDATE tickets SET staff_chat_id = ?, staff_message_id = ? WHERE id = ?", (staff_chat_id, staff_message_id, ticket_id))
 
 
 async def ticket_for_message(store: Store, staff_chat_id: int, staff_message_id: int) -> Ticket | None:
@@ -71,20 +67,16 @@ async def ticket_for_message(store: Store, staff_chat_id: int, staff_message_id:
 
 async def close_ticket(store: Store, ticket_id: int) -> None:
     """Mark a ticket closed."""
-    db = await store.db()
-    await db.execute("UPDATE tickets SET status = 'closed', closed = ? WHERE id = ?", (now(), ticket_id))
-    await db.commit()
+    await store.write("UPDATE tickets SET status = 'closed', closed = ? WHERE id = ?", (now(), ticket_id))
 
 
 async def add_complaint(store: Store, user_id: int, lang: str, place: str, what: str, happened_on: str | None) -> Complaint:
     """Store a complaint (committed before the reference number is shown)."""
-    db = await store.db()
     created = now()
-    cursor = await db.execute(
+    cursor = await store.write(
         "INSERT INTO complaints (created, user_id, lang, place, what, happened_on) VALUES (?, ?, ?, ?, ?, ?)",
         (created, user_id, lang, place[:500], what[:3000], (happened_on or "")[:100] or None),
     )
-    await db.commit()
     return Complaint(cursor.lastrowid or 0, created, lang, place, what, happened_on)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge
 from bot.text import compact, is_cjk, normalize, words
@@ -49,8 +50,8 @@ class PlaceFinder:
                         seen.add(text)
                         aliases.append(_Alias(place.id, text, is_cjk(text), tuple(words(text))))
         self.aliases = aliases
-        self.region_names = _named(kb.regions.values(), lambda r: [n for _, names in r.names.items() for n in names])
-        self.kind_words = _named(kb.kinds.values(), lambda k: [w for _, words_ in k.words.items() for w in words_])
+        self.region_names = _Names((r.id, n) for r in kb.regions.values() for _, names in r.names.items() for n in names)
+        self.kind_words = _Names((k.id, w) for k in kb.kinds.values() for _, words_ in k.words.items() for w in words_)
         self.by_city_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
         for place in kb.places.values():
             self.by_city_kind[(place.city, place.kind)].append(place.id)
@@ -88,8 +89,8 @@ class PlaceFinder:
 
     def _by_city_and_kind(self, query: str, query_compact: str, query_words: list[str]) -> list[PlaceHit]:
         """"长春机场", "창춘 공항", "長春の空港": a city and a kind of place, when exactly one place fits."""
-        cities = {rid for rid, alias in self.region_names if _mentions(alias, query_compact, query_words)}
-        kinds = {kid for kid, alias in self.kind_words if _mentions(alias, query_compact, query_words)}
+        cities = self.region_names.found(query_compact, query_words)
+        kinds = self.kind_words.found(query_compact, query_words) if cities else set()
         places = {pid for city in cities for kind in kinds for pid in self.by_city_kind.get((city, kind), ())}
         return [PlaceHit(places.pop(), 90.0, 0)] if len(places) == 1 else []
 
@@ -109,19 +110,11 @@ class PlaceFinder:
         """Every word of the alias must appear in the message, allowing typos and endings."""
         if not alias.words or not query_words:
             return 0.0
-        joined = "".join(alias.words)
-        if len(joined) >= 6 and joined in "".join(query_words):
-            return 95.0  # "chi bei" for "chibei", "pingyaogucheng" for "pingyao gucheng"
-        total = 0.0
-        for word in alias.words:
-            if len(word) < 4:
-                found = 100.0 if word in query_words else 0.0
-            else:
-                found = max(_word_similarity(word, q) for q in query_words)
-            if found < WORD_CUTOFF:
-                return 0.0
-            total += found
-        return total / len(alias.words)
+        return _name_score(
+            alias, "".join(query_words),
+            lambda w: 100.0 if w in query_words else 0.0,
+            lambda w: max(_word_similarity(w, q) for q in query_words),
+        )
 
 
 def without_name(text: str, alias: str) -> str:
@@ -138,22 +131,71 @@ def without_name(text: str, alias: str) -> str:
     return " ".join(kept)
 
 
-def _named(items: object, names: object) -> list[tuple[str, _Alias]]:
-    """(id, alias) pairs for regions or kind words."""
-    out = []
-    for item in items:  # type: ignore[attr-defined]
-        for name in names(item):  # type: ignore[operator]
+class _Names:
+    """Region names or kind words, looked for in a message with one fuzzy pass per message word, not per name."""
+
+    def __init__(self, named: Iterable[tuple[str, str]]) -> None:
+        self.cjk: list[tuple[str, str]] = []  # (id, compact name)
+        self.latin: list[tuple[str, _Alias]] = []
+        for item_id, name in named:
             text = normalize(name)
-            if text:
-                out.append((item.id, _Alias(item.id, text, is_cjk(text), tuple(words(text)))))
-    return out
+            if text and is_cjk(text):
+                self.cjk.append((item_id, compact(text)))
+            elif text:
+                self.latin.append((item_id, _Alias(item_id, text, False, tuple(words(text)))))
+        self._long = frozenset(w for _, alias in self.latin for w in alias.words if len(w) >= 4)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self._long):
+            self._by_length[len(word)].append(word)
+        self._seen: dict[str, dict[str, float]] = {}  # message word -> the name words it matches; bounded
+
+    def found(self, query_compact: str, query_words: list[str]) -> set[str]:
+        """Ids whose name stands in the message: a substring for CJK, word by word (typos allowed) otherwise."""
+        ids = {item_id for item_id, name in self.cjk if name in query_compact}
+        if not query_words:
+            return ids
+        scores: dict[str, float] = {}
+        for word in set(query_words):
+            for name_word, score in self._matches(word).items():
+                scores[name_word] = max(score, scores.get(name_word, 0.0))
+        present = set(query_words)
+        joined = "".join(query_words)
+        for item_id, alias in self.latin:
+            if item_id not in ids and _name_score(alias, joined, lambda w: 100.0 if w in present else 0.0, scores.get) > 0:
+                ids.add(item_id)
+        return ids
+
+    def _matches(self, word: str) -> dict[str, float]:
+        """Name words (4+ letters) that `word` matches as _word_similarity would, with their scores."""
+        cached = self._seen.get(word)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        # ratio >= 80 needs lengths within a factor 1.5 of each other: only those buckets are compared.
+        for length in range(max(4, (2 * len(word)) // 3), (3 * len(word)) // 2 + 2):
+            for name_word, score, _ in process.extract(word, self._by_length.get(length, ()), scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None):
+                found[name_word] = score
+        for cut in range(max(4, len(word) - 2), len(word) + 1):  # "аэропорту" starts with "аэропорт"
+            if word[:cut] in self._long:
+                found[word[:cut]] = 100.0
+        if len(self._seen) > 20_000:
+            self._seen.clear()
+        self._seen[word] = found
+        return found
 
 
-def _mentions(alias: _Alias, query_compact: str, query_words: list[str]) -> bool:
-    """The alias stands in the message: as a substring for CJK, word by word (typos allowed) otherwise."""
-    if alias.cjk:
-        return compact(alias.text) in query_compact
-    return PlaceFinder._word_score(alias, query_words) > 0
+def _name_score(alias: _Alias, joined_query: str, short: Callable[[str], float], long: Callable[[str], float | None]) -> float:
+    """Every word of the alias must appear in the message (short words exactly, long ones by `long`); 0 if not."""
+    joined = "".join(alias.words)
+    if len(joined) >= 6 and joined in joined_query:
+        return 95.0  # "chi bei" for "chibei", "pingyaogucheng" for "pingyao gucheng"
+    total = 0.0
+    for word in alias.words:
+        found = short(word) if len(word) < 4 else (long(word) or 0.0)
+        if found < WORD_CUTOFF:
+            return 0.0
+        total += found
+    return total / len(alias.words)
 
 
 def _keys(text: str) -> list[str]:

@@ -7,9 +7,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import AsyncIterator
 
 import aiosqlite
 
@@ -66,14 +68,18 @@ class Store:
         self._lock = asyncio.Lock()
         self._key = b""
         self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
-        self._pending_events = 0
+        self._keys: dict[int, str] = {}
+        self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
+        self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
     async def db(self) -> aiosqlite.Connection:
         """The open connection, creating the schema the first time."""
         if self._db is None:
             async with self._lock:
                 if self._db is None:
-                    db = await aiosqlite.connect(self.path, timeout=2.0)
+                    # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
+                    # several statements that belong together run in an explicit transaction (_transaction).
+                    db = await aiosqlite.connect(self.path, timeout=2.0, isolation_level=None)
                     await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
                     await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
                     await db.executescript(SCHEMA)
@@ -84,7 +90,6 @@ class Store:
                     if row is None:
                         key = secrets.token_hex(32)
                         await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
-                        await db.commit()
                     else:
                         key = row[0]
                     self._key = key.encode()
@@ -94,13 +99,18 @@ class Store:
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""
         if self._db is not None:
-            await self._db.commit()
+            await self.flush()
             await self._db.close()
             self._db = None
 
     def user_key(self, user_id: int) -> str:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
-        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+        key = self._keys.get(user_id)
+        if key is None:
+            if len(self._keys) > 100_000:
+                self._keys.clear()
+            key = self._keys[user_id] = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+        return key
 
     async def prefs(self, user_id: int) -> Prefs:
         """The user's saved choices (defaults when none)."""
@@ -127,75 +137,92 @@ class Store:
 
     async def _upsert(self, user_id: int, column: str, value: object) -> None:
         assert column in {"lang", "elder", "blocked"}  # never built from user text
-        db = await self.db()
-        await db.execute(
+        await self.write(
             f"INSERT INTO users (user_id, {column}, updated) VALUES (?, ?, ?) "
             f"ON CONFLICT(user_id) DO UPDATE SET {column} = excluded.{column}, updated = excluded.updated",
             (user_id, value, now()),
         )
-        await db.commit()
         self._prefs.pop(user_id, None)
 
     async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None, question: str | None = None) -> None:
         """Record 👍 / 👎 for a topic, with the question it answered (for the unanswered queue)."""
-        db = await self.db()
-        await db.execute(
+        await self.db()  # the HMAC key is read with the connection
+        await self.write(
             "INSERT INTO feedback (ts, user_key, topic, helpful, lang, question) VALUES (?, ?, ?, ?, ?, ?)",
             (now(), self.user_key(user_id), topic, int(helpful), lang, (question or "")[:500] or None),
         )
-        await db.commit()
 
     async def log_event(self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None) -> None:
         """One answered message, for statistics and the unanswered queue.
 
-        Statistics are committed in batches (every EVENT_BATCH events, any other commit, or close);
-        what a user is told was saved (choices, feedback) is always committed at once.
+        Statistics are kept in memory and written EVENT_BATCH at a time (and on flush or close), so an
+        answer costs no trip to SQLite; a crash loses at most one batch of statistics, never a user's
+        choice, feedback, ticket or complaint, which are committed before the user is told.
         """
-        db = await self.db()
-        await db.execute(
-            "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]),
-        )
-        self._pending_events += 1
-        if self._pending_events >= EVENT_BATCH:
+        await self.db()  # the HMAC key is read with the connection
+        self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
+        if len(self._events) >= EVENT_BATCH:
             await self.flush()
 
     async def flush(self) -> None:
-        """Commit batched statistics."""
-        if self._db is not None:
-            await self._db.commit()
-            self._pending_events = 0
+        """Write the statistics kept in memory, in one transaction."""
+        if not self._events or self._db is None:
+            return
+        rows, self._events = self._events, []
+        try:
+            async with self._transaction() as db:
+                await db.executemany("INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        except Exception:
+            self._events = rows + self._events  # kept for the next try
+            raise
+
+    async def write(self, sql: str, parameters: tuple = ()) -> aiosqlite.Cursor:
+        """Run one statement; it is committed when this returns (autocommit)."""
+        db = await self.db()
+        async with self._writing:
+            return await db.execute(sql, parameters)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several statements committed together, or none of them."""
+        db = await self.db()
+        async with self._writing:
+            await db.execute("BEGIN")
+            try:
+                yield db
+            except BaseException:
+                await db.rollback()
+                raise
+            await db.commit()
 
     async def first_time(self, update_id: int) -> bool:
         """Record an update id; False when it was recorded before (committed at once)."""
-        db = await self.db()
-        cursor = await db.execute("INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now()))
-        await db.commit()
+        cursor = await self.write("INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now()))
         return cursor.rowcount == 1
 
     async def forget(self, user_id: int) -> None:
         """Delete what we keep about a user; complaints stay for supervisors but lose the user id."""
-        db = await self.db()
+        await self.db()
         key = self.user_key(user_id)
-        await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
-        await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
-        await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
-        await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
-        await db.commit()
+        self._events = [row for row in self._events if row[1] != key]
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
+            await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
+            await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+            await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
         self._prefs.pop(user_id, None)
 
     async def purge(self, days: int) -> int:
         """Delete statistics and feedback older than `days`; returns how many rows went."""
-        db = await self.db()
         cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
         gone = 0
-        for table in ("events", "feedback"):
-            cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
-            gone += cursor.rowcount
-        await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
-        await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
-        await db.commit()
+        async with self._transaction() as db:
+            for table in ("events", "feedback"):
+                cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
+                gone += cursor.rowcount
+            await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
+            await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
         return gone
 
     async def feedback_counts(self) -> dict[str, int]:

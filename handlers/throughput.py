@@ -21,12 +21,14 @@ TOKEN = "123456789:AAbenchmark-token-offline-only"
 
 
 def _updates(n: int) -> list[dict[str, Any]]:
+    """`n` questions from knowledge/tests, ten from each user: under the flood limit, as real traffic is."""
     texts = [c.text for c in load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl")))]
+    users = max(1, n // 10)
     return [
         {"update_id": i + 1, "message": {
             "message_id": i + 1, "date": 0, "text": texts[i % len(texts)],
-            "chat": {"id": 1000 + i % 100, "type": "private", "first_name": "u"},
-            "from": {"id": 1000 + i % 100, "is_bot": False, "first_name": "u", "language_code": "en"},
+            "chat": {"id": 1000 + i % users, "type": "private", "first_name": "u"},
+            "from": {"id": 1000 + i % users, "is_bot": False, "first_name": "u", "language_code": "en"},
         }}
         for i in range(n)
     ]

@@ -1,4 +1,4 @@
-"""Background upkeep: reload edited knowledge (also on SIGHUP), purge old statistics."""
+"""Background upkeep: reload edited knowledge (also on SIGHUP), write and purge statistics."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.engine import Engine
 from handlers.render import escape
 
 log = logging.getLogger(__name__)
+STATISTICS_FLUSH_SECONDS = 30
 
 
 def signature(root: Path) -> tuple:
@@ -57,12 +58,21 @@ async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("purged %d old rows", gone)
 
 
+async def flush_statistics(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: write statistics kept in memory, so a quiet bot's /stats and reports stay current."""
+    try:
+        await context.application.bot_data["store"].flush()
+    except Exception:
+        log.exception("could not write statistics; kept for the next try")
+
+
 def schedule(application: Application) -> None:
     """Start the jobs and the SIGHUP handler (called from post_init)."""
     settings = application.bot_data["settings"]
     application.bot_data["knowledge_signature"] = signature(application.bot_data["engine"].root)
     if application.job_queue is not None:
         application.job_queue.run_repeating(purge, interval=86_400, first=1)
+        application.job_queue.run_repeating(flush_statistics, interval=STATISTICS_FLUSH_SECONDS, first=STATISTICS_FLUSH_SECONDS)
         if settings.KNOWLEDGE_WATCH_SECONDS > 0:
             application.job_queue.run_repeating(watch_knowledge, interval=settings.KNOWLEDGE_WATCH_SECONDS, first=settings.KNOWLEDGE_WATCH_SECONDS)
     try:

@@ -1,0 +1,77 @@
+"""Store: what is promised saved is on disk at once; statistics are written in batches and never lost on a failed write."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import EVENT_BATCH, Store
+
+
+def _on_disk(path: Path, sql: str) -> list[tuple]:
+    """What another process would read from the file now."""
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
+
+
+async def test_update_ids_are_on_disk_before_the_answer(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        assert [await store.first_time(7), await store.first_time(7), await store.first_time(8)] == [True, False, True]
+        assert _on_disk(tmp_path / "s.sqlite3", "SELECT update_id FROM updates ORDER BY update_id") == [(7,), (8,)]
+    finally:
+        await store.close()
+
+
+async def test_choices_and_feedback_are_on_disk_at_once(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        await store.set_lang(5, "ko")
+        await store.add_feedback(5, "ecny", True, "ko", "e-CNY?")
+        assert _on_disk(tmp_path / "s.sqlite3", "SELECT user_id, lang FROM users") == [(5, "ko")]
+        assert _on_disk(tmp_path / "s.sqlite3", "SELECT topic, helpful, question FROM feedback") == [("ecny", 1, "e-CNY?")]
+    finally:
+        await store.close()
+
+
+async def test_statistics_are_written_a_batch_at_a_time_and_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    for n in range(EVENT_BATCH - 1):
+        await store.log_event(n, "en", "faq", "ecny", f"question {n}")
+    assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(0,)]
+    await store.log_event(99, "en", "faq", "ecny", "the last of the batch")
+    assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH,)]
+    await store.log_event(100, "zh", "fallback", None, "天气")
+    await store.close()
+    assert _on_disk(path, "SELECT lang, kind, text FROM events ORDER BY id DESC LIMIT 1") == [("zh", "fallback", "天气")]
+
+
+async def test_a_failed_statistics_write_keeps_the_rows_for_the_next_try(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    try:
+        await store.log_event(1, "en", "faq", "ecny", "first")
+        with sqlite3.connect(path) as other:
+            other.execute("ALTER TABLE events RENAME TO events_away")
+        with pytest.raises(sqlite3.OperationalError):
+            await store.flush()
+        await store.log_event(2, "en", "faq", "ecny", "second")
+        with sqlite3.connect(path) as other:
+            other.execute("ALTER TABLE events_away RENAME TO events")
+        await store.flush()
+        assert _on_disk(path, "SELECT text FROM events ORDER BY id") == [("first",), ("second",)]
+    finally:
+        await store.close()
+
+
+async def test_forget_also_drops_statistics_not_yet_written(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "mine")
+    await store.log_event(2, "en", "faq", "ecny", "someone else's")
+    await store.forget(1)
+    await store.close()
+    assert _on_disk(path, "SELECT text FROM events") == [("someone else's",)]
