@@ -135,14 +135,18 @@ class _Names:
     """Region names or kind words, looked for in a message with one fuzzy pass per message word, not per name."""
 
     def __init__(self, named: Iterable[tuple[str, str]]) -> None:
-        self.cjk: list[tuple[str, str]] = []  # (id, compact name)
+        self.cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first character -> (id, compact name)
         self.latin: list[tuple[str, _Alias]] = []
         for item_id, name in named:
             text = normalize(name)
             if text and is_cjk(text):
-                self.cjk.append((item_id, compact(text)))
+                self.cjk[compact(text)[0]].append((item_id, compact(text)))
             elif text:
                 self.latin.append((item_id, _Alias(item_id, text, False, tuple(words(text)))))
+        self._by_first_word: dict[str, list[tuple[str, _Alias]]] = defaultdict(list)
+        for item_id, alias in self.latin:
+            self._by_first_word[alias.words[0]].append((item_id, alias))
+        self._run_on = [(item_id, alias, "".join(alias.words)) for item_id, alias in self.latin if len("".join(alias.words)) >= 6]
         self._long = frozenset(w for _, alias in self.latin for w in alias.words if len(w) >= 4)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in sorted(self._long):
@@ -151,16 +155,25 @@ class _Names:
 
     def found(self, query_compact: str, query_words: list[str]) -> set[str]:
         """Ids whose name stands in the message: a substring for CJK, word by word (typos allowed) otherwise."""
-        ids = {item_id for item_id, name in self.cjk if name in query_compact}
+        ids = {
+            item_id
+            for at, char in enumerate(query_compact)
+            for item_id, name in self.cjk.get(char, ())
+            if query_compact.startswith(name, at)
+        }
         if not query_words:
             return ids
-        scores: dict[str, float] = {}
+        scores: dict[str, float] = {word: 100.0 for word in query_words if len(word) < 4}  # short words only exactly
         for word in set(query_words):
             for name_word, score in self._matches(word).items():
                 scores[name_word] = max(score, scores.get(name_word, 0.0))
         present = set(query_words)
         joined = "".join(query_words)
-        for item_id, alias in self.latin:
+        # A name counts only when each of its words is found, so only names whose first word was found are scored,
+        # plus names written run together ("chibei" for "chi bei").
+        candidates = [pair for word in scores for pair in self._by_first_word.get(word, ())]
+        candidates += [(item_id, alias) for item_id, alias, run_on in self._run_on if run_on in joined]
+        for item_id, alias in candidates:
             if item_id not in ids and _name_score(alias, joined, lambda w: 100.0 if w in present else 0.0, scores.get) > 0:
                 ids.add(item_id)
         return ids

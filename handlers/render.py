@@ -110,8 +110,24 @@ def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboa
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
+_KEYBOARDS: dict[tuple, tuple[Knowledge, InlineKeyboardMarkup | None]] = {}  # keyboards are immutable: built once
+
+
 def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
-    """Buttons under an answer: related topics and feedback, or a clarify's suggestions."""
+    """Buttons under an answer (made once per knowledge snapshot and kind of answer, then reused)."""
+    key = (id(kb), answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
+    cached = _KEYBOARDS.get(key)
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    if len(_KEYBOARDS) > 10_000:
+        _KEYBOARDS.clear()
+    keyboard = _build_answer_keyboard(answer, kb)
+    _KEYBOARDS[key] = (kb, keyboard)
+    return keyboard
+
+
+def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
+    """Related topics and feedback, or a clarify's suggestions."""
     lang = answer.lang
     if answer.kind == "clarify":
         rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.suggestions]

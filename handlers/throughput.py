@@ -1,4 +1,10 @@
-"""Updates per second through the real Application and handlers, against a bare echo bot built the same way."""
+"""Updates per second through the real Application and handlers, against bare bots built the same way.
+
+Three bots get the same updates: PayHelp; a bare echo bot; and a bare "reply bot" that sends, for
+each message, the very reply PayHelp sends (text and buttons, prepared beforehand) and does no other
+work. reply/echo is what sending PayHelp's answers costs; payhelp/reply is what PayHelp's own work
+(understanding, storage, guards) costs.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.answer import Query
 from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from handlers.app import build_application
 from handlers.fake_api import FakeRequest
+from handlers.render import Reply, render
+from handlers.session import send
 
 TOKEN = "123456789:AAbenchmark-token-offline-only"
 
@@ -53,16 +63,34 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text or "")
 
 
+def _bare(callback: Any) -> Application:
+    """A bot built like PayHelp's (same request stand-in, HTML replies) with one handler and no other work."""
+    application = ApplicationBuilder().token(TOKEN).request(FakeRequest()).get_updates_request(FakeRequest()).build()
+    application.add_handler(MessageHandler(filters.TEXT, callback))
+    return application
+
+
+def _replier(replies: dict[str, Reply]) -> Any:
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await send(update.effective_message, replies[update.effective_message.text or ""])
+    return reply
+
+
 async def measure_async(engine: Engine, n: int) -> dict[str, float]:
-    """PayHelp's and the echo bot's updates per second, and their ratio."""
+    """Updates per second of PayHelp, the reply bot and the echo bot, and their ratios."""
     updates = _updates(n)
+    kb = engine.responder.kb
+    texts = {u["message"]["text"] for u in updates}
+    replies = {text: render(engine.answer(Query(text=text, hint="en")), kb) for text in texts}
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_RATE_LIMIT=0, DATABASE_PATH=Path(folder) / "bench.sqlite3")
         payhelp = await _rate(build_application(settings, engine, FakeRequest()), updates)
-    echo_app = ApplicationBuilder().token(TOKEN).request(FakeRequest()).get_updates_request(FakeRequest()).build()
-    echo_app.add_handler(MessageHandler(filters.TEXT, _echo))
-    echo = await _rate(echo_app, updates)
-    return {"updates": n, "payhelp_ups": round(payhelp, 1), "echo_ups": round(echo, 1), "ratio": round(payhelp / echo, 3)}
+    reply = await _rate(_bare(_replier(replies)), updates)
+    echo = await _rate(_bare(_echo), updates)
+    return {
+        "updates": n, "payhelp_ups": round(payhelp, 1), "reply_ups": round(reply, 1), "echo_ups": round(echo, 1),
+        "ratio": round(payhelp / echo, 3), "reply_ratio": round(reply / echo, 3), "own_work_ratio": round(payhelp / reply, 3),
+    }
 
 
 def measure(n: int) -> dict[str, float]:
