@@ -185,7 +185,11 @@ def table(results: dict) -> str:
     lines.append("Peak memory (RSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in results["memory_mb"].items()))
     if "telegram" in results:
         t = results["telegram"]
-        lines.append(f"Telegram path: {t['payhelp_ups']:.0f} updates/s vs echo bot {t['echo_ups']:.0f} updates/s (ratio {t['ratio']:.2f})")
+        lines += [
+            "", "Telegram path (updates/s, in-process Bot API stand-in)",
+            f"  echo bot {t['echo_ups']:.0f}; reply bot (PayHelp's replies, no work) {t['reply_ups']:.0f}; PayHelp {t['payhelp_ups']:.0f}",
+            f"  PayHelp / echo {t['ratio']:.2f}; reply / echo {t['reply_ratio']:.2f} (the most any bot sending these replies gets); PayHelp / reply {t['own_work_ratio']:.2f}",
+        ]
     return "\n".join(lines)
 
 

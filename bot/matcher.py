@@ -17,6 +17,8 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import Knowledge
 from bot.text import compact, is_cjk, normalize, stem, tokens, words
 
+RESCORED = 5  # candidates given the costly evidence (keywords, fuzzy ratios), by token overlap
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -93,7 +95,11 @@ class Matcher:
             _Doc(target, text, toks, is_keyword, math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0)
             for target, text, toks, is_keyword in prepared
         ]
-        self.bags = {target: frozenset(bag) for target, bag in bags.items()}
+        token_targets: dict[str, list[str]] = defaultdict(list)
+        for target, bag in bags.items():
+            for token in bag:
+                token_targets[token].append(target)
+        self.token_targets = {token: tuple(targets) for token, targets in token_targets.items()}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, doc in enumerate(self.docs):
             for token in doc.tokens:
@@ -144,10 +150,12 @@ class Matcher:
                 if cosine > best_doc[doc.target]:
                     best_doc[doc.target] = cosine
         candidates = {self.docs[i].target for i in shared}
-        coverage = {
-            target: sum(q_weights[t] for t in q_tokens & self.bags[target]) / q_mass for target in candidates
-        }
-        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, 8)]
+        covered: dict[str, float] = defaultdict(float)  # the share of the message's weight each target's bag holds
+        for token, weight in q_weights.items():
+            for target in self.token_targets.get(token, ()):
+                covered[target] += weight
+        coverage = {target: covered[target] / q_mass for target in candidates}
+        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, RESCORED)]
         query_compact = compact(query)
         query_stemmed = _stem_phrase(query)
         results = []
