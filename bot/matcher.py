@@ -28,6 +28,8 @@ class Weights:
     example: float = 0.45
     keyword: float = 0.15
     fuzzy: float = 0.30
+    bayes: float = 0.30  # naive Bayes posterior over the example questions: learns which words tell close topics apart
+    bayes_smoothing: float = 0.5
     typo_cutoff: float = 80.0
     keyword_fuzzy_cutoff: float = 88.0
 
@@ -42,6 +44,7 @@ class Scored:
     example: float
     keyword: float
     fuzzy: float
+    bayes: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Matcher:
             for token in bag:
                 token_targets[token].append(target)
         self.token_targets = {token: tuple(targets) for token, targets in token_targets.items()}
+        self._build_bayes(weights.bayes_smoothing)
         self.postings: dict[str, list[int]] = defaultdict(list)
         for index, doc in enumerate(self.docs):
             for token in doc.tokens:
@@ -155,6 +159,7 @@ class Matcher:
             for target in self.token_targets.get(token, ()):
                 covered[target] += weight
         coverage = {target: covered[target] / q_mass for target in candidates}
+        bayes = self.bayes(q_tokens)
         ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, RESCORED)]
         query_compact = compact(query)
         query_stemmed = _stem_phrase(query)
@@ -164,9 +169,39 @@ class Matcher:
             keyword = self._keyword(target, query, query_compact, query_stemmed)
             fuzzy = self._fuzzy(target, query)
             score = w.coverage * coverage[target] + w.example * best_doc[target] + w.keyword * keyword + w.fuzzy * fuzzy
-            results.append(Scored(target, score, coverage[target], best_doc[target], keyword, fuzzy))
+            score += w.bayes * bayes.get(target, 0.0)
+            results.append(Scored(target, score, coverage[target], best_doc[target], keyword, fuzzy, bayes.get(target, 0.0)))
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
+
+    def _build_bayes(self, smoothing: float) -> None:
+        """Multinomial naive Bayes over every example and keyword: log P(token | target), Laplace-smoothed."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for doc in self.docs:
+            for token in doc.tokens:
+                counts[doc.target][token] += 1
+        size = len(self.idf) or 1
+        self._targets = tuple(sorted(counts))
+        self._unseen: dict[str, float] = {}  # log P(token | target) of a token the target's examples never use
+        self._log_p: dict[str, dict[str, float]] = defaultdict(dict)
+        for target, bag in counts.items():
+            denominator = math.log(sum(bag.values()) + smoothing * size)
+            self._unseen[target] = math.log(smoothing) - denominator
+            for token, n in bag.items():
+                self._log_p[token][target] = math.log(n + smoothing) - denominator
+
+    def bayes(self, q_tokens: set[str]) -> dict[str, float]:
+        """P(target | message) by naive Bayes over the known tokens, softened by sqrt(n) so long messages stay calibrated."""
+        known = [self._log_p[t] for t in q_tokens if t in self._log_p]
+        if not known:
+            return {}
+        unseen = self._unseen
+        sums = {target: sum(row.get(target, unseen[target]) for row in known) for target in self._targets}
+        top = max(sums.values())
+        soften = math.sqrt(len(known))
+        odds = {target: math.exp((value - top) / soften) for target, value in sums.items()}
+        total = sum(odds.values())
+        return {target: value / total for target, value in odds.items()}
 
     def _keyword(self, target: str, query: str, query_compact: str, query_stemmed: str) -> float:
         """1 when a keyword of the target stands in the message, less for a near miss."""

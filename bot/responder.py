@@ -29,10 +29,10 @@ class Thresholds:
     """When to answer, ask back or fall back; chosen by measurement on knowledge/tests."""
 
     answer: float = 0.46
-    margin: float = 0.04
+    margin: float = 0.07
     clarify: float = 0.26
     foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
-    sure: float = 0.70  # above this score the best topic is answered even when another is close
+    sure: float = 0.90  # above this score the best topic is answered even when another is close
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
