@@ -175,30 +175,37 @@ class Matcher:
         return results[:limit]
 
     def _build_bayes(self, smoothing: float) -> None:
-        """Multinomial naive Bayes over every example and keyword: log P(token | target), Laplace-smoothed."""
+        """Multinomial naive Bayes over every example and keyword: log P(token | target), Laplace-smoothed.
+
+        Stored sparsely as the lift over a token the target never uses, so a message costs a visit per
+        (token, target that uses it), like the postings, plus one pass over the targets.
+        """
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for doc in self.docs:
             for token in doc.tokens:
                 counts[doc.target][token] += 1
         size = len(self.idf) or 1
-        self._targets = tuple(sorted(counts))
         self._unseen: dict[str, float] = {}  # log P(token | target) of a token the target's examples never use
-        self._log_p: dict[str, dict[str, float]] = defaultdict(dict)
+        self._lift: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for target, bag in counts.items():
             denominator = math.log(sum(bag.values()) + smoothing * size)
             self._unseen[target] = math.log(smoothing) - denominator
             for token, n in bag.items():
-                self._log_p[token][target] = math.log(n + smoothing) - denominator
+                self._lift[token].append((target, math.log((n + smoothing) / smoothing)))
 
     def bayes(self, q_tokens: set[str]) -> dict[str, float]:
         """P(target | message) by naive Bayes over the known tokens, softened by sqrt(n) so long messages stay calibrated."""
-        known = [self._log_p[t] for t in q_tokens if t in self._log_p]
-        if not known:
+        rows = [self._lift[t] for t in q_tokens if t in self._lift]
+        if not rows:
             return {}
-        unseen = self._unseen
-        sums = {target: sum(row.get(target, unseen[target]) for row in known) for target in self._targets}
+        lift: dict[str, float] = defaultdict(float)
+        for row in rows:
+            for target, value in row:
+                lift[target] += value
+        n = len(rows)
+        sums = {target: n * unseen + lift.get(target, 0.0) for target, unseen in self._unseen.items()}
         top = max(sums.values())
-        soften = math.sqrt(len(known))
+        soften = math.sqrt(n)
         odds = {target: math.exp((value - top) / soften) for target, value in sums.items()}
         total = sum(odds.values())
         return {target: value / total for target, value in odds.items()}
