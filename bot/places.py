@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge
-from bot.text import compact, is_cjk, normalize, words
+from bot.text import CYRILLIC, compact, is_cjk, normalize, words
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 MAX_CANDIDATES = 300
@@ -149,8 +149,11 @@ class _Names:
         self._run_on = [(item_id, alias, "".join(alias.words)) for item_id, alias in self.latin if len("".join(alias.words)) >= 6]
         self._long = frozenset(w for _, alias in self.latin for w in alias.words if len(w) >= 4)
         self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._cyrillic_heads: dict[str, list[str]] = defaultdict(list)  # a Russian name without its last letter
         for word in sorted(self._long):
             self._by_length[len(word)].append(word)
+            if len(word) >= 5 and CYRILLIC.match(word):
+                self._cyrillic_heads[word[:-1]].append(word)
         self._seen: dict[str, dict[str, float]] = {}  # message word -> the name words it matches; bounded
 
     def found(self, query_compact: str, query_words: list[str]) -> set[str]:
@@ -188,8 +191,11 @@ class _Names:
         for length in range(max(4, (2 * len(word)) // 3), (3 * len(word)) // 2 + 2):
             for name_word, score, _ in process.extract(word, self._by_length.get(length, ()), scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None):
                 found[name_word] = score
-        for cut in range(max(4, len(word) - 2), len(word) + 1):  # "аэропорту" starts with "аэропорт"
-            if word[:cut] in self._long:
+        for cut in range(max(4, len(word) - 3), len(word) + 1):
+            for name_word in self._cyrillic_heads.get(word[:cut], ()):  # "Чанчуне" for "Чанчунь"
+                if len(word) - len(name_word) <= 2:
+                    found[name_word] = max(found.get(name_word, 0.0), 95.0)
+            if cut >= len(word) - 2 and word[:cut] in self._long:  # "аэропорту" starts with "аэропорт"
                 found[word[:cut]] = 100.0
         if len(self._seen) > 20_000:
             self._seen.clear()
@@ -223,4 +229,6 @@ def _word_similarity(alias_word: str, query_word: str) -> float:
     """Ratio, forgiving a grammatical ending on the message's word (аэропорту ~ аэропорт)."""
     if query_word.startswith(alias_word) and len(query_word) - len(alias_word) <= 2:
         return 100.0
+    if len(alias_word) >= 5 and CYRILLIC.match(alias_word) and query_word.startswith(alias_word[:-1]) and len(query_word) - len(alias_word) <= 2:
+        return 95.0  # a Russian case ending replaces the last letter: "в Чибэе" for "Чибэй", "Утайшане" for "Утайшань"
     return fuzz.ratio(alias_word, query_word)

@@ -23,6 +23,8 @@ def ask(engine: Engine, text: str, hint: str | None = None, **extra: object):
         ("pingyao gucheng", "zh", "pingyao-ancient-city", "zh"),
         ("五台山で両替できますか", None, "wutaishan", "ja"),
         ("Can I use Visa at Mount Wutai?", None, "wutaishan", "en"),
+        ("На Утайшане можно платить картой?", None, "wutaishan", "ru"),  # a Russian case ending on the name
+        ("Можно ли в Чибэе снять деньги в банкомате?", None, "chibei-demo-zone", "ru"),  # short name, ending replaced
     ],
 )
 def test_named_place_is_answered_from_its_record(engine: Engine, text: str, hint: str | None, place: str, lang: str) -> None:
