@@ -59,6 +59,13 @@ class Texts(Strict):
         return getattr(self, lang, self.en)
 
 
+def _phrases(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Phrases with none of them blank."""
+    for value in values:
+        _not_blank(str(value))
+    return tuple(str(value) for value in values)
+
+
 class Phrases(Strict):
     """Several phrases in each language; all five required and non-empty."""
 
@@ -71,9 +78,7 @@ class Phrases(Strict):
     @field_validator("zh", "en", "ko", "ru", "ja")
     @classmethod
     def _no_blank(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            _not_blank(str(value))
-        return tuple(str(value) for value in values)
+        return _phrases(values)
 
     def get(self, lang: str) -> tuple[str, ...]:
         """The phrases in `lang`, English when that language has none."""
@@ -103,9 +108,29 @@ class Keywords(OptionalPhrases):
 
     other: tuple[Text, ...] = ()
 
+    @field_validator("other")
+    @classmethod
+    def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _phrases(values)
+
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs, `other` last."""
         return super().items() + [("other", self.other)]
+
+
+class Examples(Phrases):
+    """Example questions per language, plus `other`: questions in languages we answer in English (de, fr, es, vi ...)."""
+
+    other: tuple[Text, ...] = ()
+
+    @field_validator("other")
+    @classmethod
+    def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _phrases(values)
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(language, phrases) pairs, `other` last when there are any."""
+        return super().items() + ([("other", self.other)] if self.other else [])
 
 
 class ShortTexts(Strict):
@@ -126,7 +151,7 @@ class Topic(Strict):
     as_of: date
     related: tuple[str, ...] = ()
     keywords: Keywords = Keywords()
-    examples: Phrases
+    examples: Examples
     answer: Texts
     short: ShortTexts = ShortTexts()
 
@@ -174,7 +199,7 @@ class Intent(Strict):
     id: Literal["greeting", "handoff", "out-of-scope"]
     source: str = Field(min_length=1)
     as_of: date
-    examples: Phrases
+    examples: Examples
 
 
 class KindWords(Strict):
