@@ -59,13 +59,6 @@ class Texts(Strict):
         return getattr(self, lang, self.en)
 
 
-def _phrases(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Phrases with none of them blank."""
-    for value in values:
-        _not_blank(str(value))
-    return tuple(str(value) for value in values)
-
-
 class Phrases(Strict):
     """Several phrases in each language; all five required and non-empty."""
 
@@ -78,7 +71,9 @@ class Phrases(Strict):
     @field_validator("zh", "en", "ko", "ru", "ja")
     @classmethod
     def _no_blank(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _phrases(values)
+        for value in values:
+            _not_blank(str(value))
+        return tuple(str(value) for value in values)
 
     def get(self, lang: str) -> tuple[str, ...]:
         """The phrases in `lang`, English when that language has none."""
@@ -108,29 +103,9 @@ class Keywords(OptionalPhrases):
 
     other: tuple[Text, ...] = ()
 
-    @field_validator("other")
-    @classmethod
-    def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _phrases(values)
-
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs, `other` last."""
         return super().items() + [("other", self.other)]
-
-
-class Examples(Phrases):
-    """Example questions per language, plus `other`: questions in languages we answer in English (de, fr, es, vi ...)."""
-
-    other: tuple[Text, ...] = ()
-
-    @field_validator("other")
-    @classmethod
-    def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return _phrases(values)
-
-    def items(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(language, phrases) pairs, `other` last when there are any."""
-        return super().items() + ([("other", self.other)] if self.other else [])
 
 
 class ShortTexts(Strict):
@@ -151,7 +126,7 @@ class Topic(Strict):
     as_of: date
     related: tuple[str, ...] = ()
     keywords: Keywords = Keywords()
-    examples: Examples
+    examples: Phrases
     answer: Texts
     short: ShortTexts = ShortTexts()
 
@@ -199,7 +174,7 @@ class Intent(Strict):
     id: Literal["greeting", "handoff", "out-of-scope"]
     source: str = Field(min_length=1)
     as_of: date
-    examples: Examples
+    examples: Phrases
 
 
 class KindWords(Strict):
