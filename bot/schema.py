@@ -59,6 +59,13 @@ class Texts(Strict):
         return getattr(self, lang, self.en)
 
 
+def _phrases(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Phrases with none of them blank."""
+    for value in values:
+        _not_blank(str(value))
+    return tuple(str(value) for value in values)
+
+
 class Phrases(Strict):
     """Several phrases in each language; all five required and non-empty."""
 
@@ -71,9 +78,7 @@ class Phrases(Strict):
     @field_validator("zh", "en", "ko", "ru", "ja")
     @classmethod
     def _no_blank(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            _not_blank(str(value))
-        return tuple(str(value) for value in values)
+        return _phrases(values)
 
     def get(self, lang: str) -> tuple[str, ...]:
         """The phrases in `lang`, English when that language has none."""
@@ -102,6 +107,11 @@ class Keywords(OptionalPhrases):
     """Keywords per language, plus `other`: words in languages we answer in English (de, fr, es, vi ...)."""
 
     other: tuple[Text, ...] = ()
+
+    @field_validator("other")
+    @classmethod
+    def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return _phrases(values)
 
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs, `other` last."""

@@ -50,6 +50,7 @@ MISTAKES = [
     ("missing topic reference", "faq", TOPIC.replace("[currency-exchange]", "[currency-exchnage]"), "knowledge/faq/zz.yaml:4: related: no topic 'currency-exchnage' (in extra-topic)"),
     ("missing language", "faq", TOPIC.replace("    ko: 답변\n", ""), "knowledge/faq/zz.yaml:13: answer.ko: required field is missing (in extra-topic)"),
     ("future as_of", "faq", TOPIC.replace("2026-01-01", "2099-01-01"), "knowledge/faq/zz.yaml:3: as_of: 2099-01-01 is in the future (in extra-topic)"),
+    ("blank keyword in another language", "faq", TOPIC.replace("    en: [extra]\n", "    en: [extra]\n    other: [zusatz, '  ']\n"), "knowledge/faq/zz.yaml:7: keywords.other: Value error, must not be empty (in extra-topic)"),
     ("empty answer", "faq", TOPIC.replace("en: Answer", "en: ''"), "knowledge/faq/zz.yaml:15: answer.en: Value error, must not be empty (in extra-topic)"),
     ("missing place reference", "places", PLACE.replace("parent: ynj-airport", "parent: ynj-airprot"), "knowledge/places/zz.yaml:4: parent: no place 'ynj-airprot' (in extra-atm)"),
     ("coordinates outside China", "places", PLACE.replace("lat: 42.88, lon: 129.45", "lat: 48.85, lon: 2.35"), "knowledge/places/zz.yaml:5: coords: (48.85, 2.35) is outside China (in extra-atm)"),
