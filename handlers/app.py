@@ -18,23 +18,26 @@ from handlers.retry import RetryingRequest
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, engine: Engine, request: BaseRequest | None = None) -> Application:
-    """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
-    install_redaction(settings.TELEGRAM_BOT_TOKEN)
-    builder = (
+def builder(settings: Settings, request: BaseRequest | None = None) -> ApplicationBuilder:
+    """How PayHelp's Application is built (request, retries, concurrency, rate limit); the benchmark's bare bots use it too."""
+    built = (
         ApplicationBuilder()
         .token(settings.TELEGRAM_BOT_TOKEN)
         .base_url(settings.TELEGRAM_BASE_URL)
         .concurrent_updates(guard.PerChatProcessor(64))
         .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=256)))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
     )
     if settings.TELEGRAM_RATE_LIMIT > 0:
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.TELEGRAM_RATE_LIMIT, max_retries=3))
+        built = built.rate_limiter(AIORateLimiter(overall_max_rate=settings.TELEGRAM_RATE_LIMIT, max_retries=3))
     if request is not None:
-        builder = builder.get_updates_request(request)
-    application = builder.build()
+        built = built.get_updates_request(request)
+    return built
+
+
+def build_application(settings: Settings, engine: Engine, request: BaseRequest | None = None) -> Application:
+    """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
+    install_redaction(settings.TELEGRAM_BOT_TOKEN)
+    application = builder(settings, request).post_init(_post_init).post_shutdown(_post_shutdown).build()
     known = {*commands.COMMANDS, *staff.STAFF_COMMANDS, "cancel"}
     application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=known)
     guard.register(application)

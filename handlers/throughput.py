@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.answer import Query
 from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
-from handlers.app import build_application
+from handlers.app import build_application, builder
 from handlers.fake_api import FakeRequest
 from handlers.render import Reply, render
 from handlers.session import send
@@ -63,9 +62,9 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text or "")
 
 
-def _bare(callback: Any) -> Application:
-    """A bot built like PayHelp's (same request stand-in, HTML replies) with one handler and no other work."""
-    application = ApplicationBuilder().token(TOKEN).request(FakeRequest()).get_updates_request(FakeRequest()).build()
+def _bare(settings: Settings, callback: Any) -> Application:
+    """A bot built the way PayHelp's is (handlers.app.builder: retries, concurrency, stand-in) with one handler and no other work."""
+    application = builder(settings, FakeRequest()).build()
     application.add_handler(MessageHandler(filters.TEXT, callback))
     return application
 
@@ -85,8 +84,8 @@ async def measure_async(engine: Engine, n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_RATE_LIMIT=0, DATABASE_PATH=Path(folder) / "bench.sqlite3")
         payhelp = await _rate(build_application(settings, engine, FakeRequest()), updates)
-    reply = await _rate(_bare(_replier(replies)), updates)
-    echo = await _rate(_bare(_echo), updates)
+    reply = await _rate(_bare(settings, _replier(replies)), updates)
+    echo = await _rate(_bare(settings, _echo), updates)
     return {
         "updates": n, "payhelp_ups": round(payhelp, 1), "reply_ups": round(reply, 1), "echo_ups": round(echo, 1),
         "ratio": round(payhelp / echo, 3), "reply_ratio": round(reply / echo, 3), "own_work_ratio": round(payhelp / reply, 3),
