@@ -71,9 +71,10 @@ async def close_ticket(store: Store, ticket_id: int) -> None:
 
 
 async def add_complaint(store: Store, user_id: int, lang: str, place: str, what: str, happened_on: str | None) -> Complaint:
-    """Store a complaint (committed before the reference number is shown)."""
+    """Store a complaint and drop the user's draft together (committed before the reference number is shown)."""
     created = now()
-    cursor = await store.write(
+    cursor = await store.finish_draft(
+        user_id,
         "INSERT INTO complaints (created, user_id, lang, place, what, happened_on) VALUES (?, ?, ?, ?, ?, ?)",
         (created, user_id, lang, place[:500], what[:3000], (happened_on or "")[:100] or None),
     )

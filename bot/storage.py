@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS tickets (
 );
 CREATE INDEX IF NOT EXISTS tickets_staff_message ON tickets (staff_chat_id, staff_message_id);
 CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS complaint_drafts (
+    user_id INTEGER PRIMARY KEY, step TEXT NOT NULL, place TEXT, what TEXT, updated TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS complaints (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER,
     lang TEXT NOT NULL, place TEXT NOT NULL, what TEXT NOT NULL, happened_on TEXT
@@ -54,9 +57,26 @@ class Prefs:
     elder: bool = False
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A complaint being written: the step it waits for ("place", "what", "when") and what was given so far."""
+
+    step: str
+    place: str | None = None
+    what: str | None = None
+
+
+DRAFT_MINUTES = 30  # a draft left longer than this is forgotten: the user has moved on
+
+
 def now() -> str:
     """UTC timestamp for rows."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _ago(minutes: int) -> str:
+    """The UTC timestamp `minutes` ago, comparable with now()."""
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 class Store:
@@ -69,6 +89,7 @@ class Store:
         self._key = b""
         self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
         self._keys: dict[int, str] = {}
+        self._drafts: dict[int, Draft | None] = {}  # write-through cache: one read per user per process
         self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
@@ -78,7 +99,7 @@ class Store:
             async with self._lock:
                 if self._db is None:
                     # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
-                    # several statements that belong together run in an explicit transaction (_transaction).
+                    # several statements that belong together run in an explicit transaction (transaction()).
                     db = await aiosqlite.connect(self.path, timeout=2.0, isolation_level=None)
                     await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
                     await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
@@ -170,7 +191,7 @@ class Store:
             return
         rows, self._events = self._events, []
         try:
-            async with self._transaction() as db:
+            async with self.transaction() as db:
                 await db.executemany("INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)", rows)
         except Exception:
             self._events = rows + self._events  # kept for the next try
@@ -183,7 +204,7 @@ class Store:
             return await db.execute(sql, parameters)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Several statements committed together, or none of them."""
         db = await self.db()
         async with self._writing:
@@ -205,25 +226,62 @@ class Store:
         await self.db()
         key = self.user_key(user_id)
         self._events = [row for row in self._events if row[1] != key]
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
             await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
             await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
             await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
+        self._drafts.pop(user_id, None)
         self._prefs.pop(user_id, None)
 
     async def purge(self, days: int) -> int:
         """Delete statistics and feedback older than `days`; returns how many rows went."""
         cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
         gone = 0
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             for table in ("events", "feedback"):
                 cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
                 gone += cursor.rowcount
             await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
             await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
+            await db.execute("DELETE FROM complaint_drafts WHERE updated < ?", (_ago(DRAFT_MINUTES),))
         return gone
+
+    async def draft(self, user_id: int) -> Draft | None:
+        """The user's unfinished complaint, if one was touched in the last DRAFT_MINUTES (it survives a restart)."""
+        if user_id in self._drafts:
+            cached = self._drafts[user_id]
+        else:
+            db = await self.db()
+            row = await (await db.execute(
+                "SELECT step, place, what FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
+            )).fetchone()
+            cached = self._drafts[user_id] = Draft(*row) if row else None
+        return cached
+
+    async def save_draft(self, user_id: int, draft: Draft) -> None:
+        """Start or advance a complaint; committed before the next question is asked."""
+        await self.write(
+            "INSERT INTO complaint_drafts (user_id, step, place, what, updated) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, place = excluded.place, what = excluded.what, updated = excluded.updated",
+            (user_id, draft.step, draft.place, draft.what, now()),
+        )
+        self._drafts[user_id] = draft
+
+    async def drop_draft(self, user_id: int) -> None:
+        """Forget the unfinished complaint (cancelled)."""
+        await self.write("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
+        self._drafts[user_id] = None
+
+    async def finish_draft(self, user_id: int, sql: str, parameters: tuple) -> aiosqlite.Cursor:
+        """Run `sql` (filing the complaint) and drop the draft in one transaction: never filed twice, never lost."""
+        async with self.transaction() as db:
+            cursor = await db.execute(sql, parameters)
+            await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
+        self._drafts[user_id] = None
+        return cursor
 
     async def feedback_counts(self) -> dict[str, int]:
         """Helpful and unhelpful totals."""

@@ -1,88 +1,83 @@
-"""/complain (also a button under the cash-refusal answer): which place, what happened, optional date."""
+"""/complain (also a button under the cash-refusal answer): which place, what happened, optional date.
+
+The draft lives in SQLite, not in memory, so a restart in the middle of a complaint loses nothing;
+its step handler runs in its own group before the ordinary handlers and stops them when it answers.
+"""
 
 from __future__ import annotations
 
-import warnings
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
-
-from telegram.warnings import PTBUserWarning
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.casework import add_complaint
+from bot.storage import Draft
 from handlers.render import Reply, escape
-from handlers.session import send, session
+from handlers.session import Session, send, session
 
-PLACE, WHAT, WHEN = range(3)
+DRAFT_GROUP = -1  # after the guard's groups, before every ordinary handler (group 0)
+PRIVATE_TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
 
 def register(application: Application) -> None:
-    """Add the complaint conversation (before the ordinary text handler, so its answers are not questions)."""
-    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # The conversation is per user and chat on purpose; PTB warns that buttons are then not tracked per message.
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        conversation = ConversationHandler(
-        entry_points=[CommandHandler("complain", begin, filters.ChatType.PRIVATE), CallbackQueryHandler(begin, pattern="^c$")],
-        states={
-            PLACE: [MessageHandler(private_text, got_place)],
-            WHAT: [MessageHandler(private_text, got_what)],
-            WHEN: [MessageHandler(private_text, got_date), CallbackQueryHandler(got_date, pattern="^cs$")],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        conversation_timeout=1800,
-        )
-    application.add_handler(conversation)
+    """Add the complaint handlers: starting, each step, skipping the date, cancelling."""
+    application.add_handler(CommandHandler("complain", begin, filters.ChatType.PRIVATE))
+    application.add_handler(CallbackQueryHandler(begin, pattern="^c$"))
+    application.add_handler(CallbackQueryHandler(skip_date, pattern="^cs$"))
+    application.add_handler(CommandHandler("cancel", cancel, filters.ChatType.PRIVATE))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & PRIVATE_TEXT, step), group=DRAFT_GROUP)
 
 
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Ask which place."""
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start a draft (saved) and ask which place."""
     if update.callback_query:
         await update.callback_query.answer()
     s = await session(update, context)
-    context.user_data["complaint"] = {}
+    await s.store.save_draft(s.user_id, Draft("place"))
     await send(update.effective_message, Reply((escape(s.kb.text("complain_place", s.lang)),)))
-    return PLACE
 
 
-async def got_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Remember the place; ask what happened."""
+async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed answer while a complaint is open: the place, what happened, or the date. Other text goes on."""
     s = await session(update, context)
-    context.user_data.setdefault("complaint", {})["place"] = update.effective_message.text
-    await send(update.effective_message, Reply((escape(s.kb.text("complain_what", s.lang)),)))
-    return WHAT
-
-
-async def got_what(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Remember what happened; ask for the date, which may be skipped."""
-    s = await session(update, context)
-    context.user_data.setdefault("complaint", {})["what"] = update.effective_message.text
-    skip = InlineKeyboardMarkup([[InlineKeyboardButton(s.kb.text("btn.skip", s.lang), callback_data="cs")]])
-    await send(update.effective_message, Reply((escape(s.kb.text("complain_date", s.lang)),), skip))
-    return WHEN
-
-
-async def got_date(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Store the complaint (committed), give the reference number, notify the staff group."""
-    if update.callback_query:
-        await update.callback_query.answer()
-        happened_on = None
+    draft = await s.store.draft(s.user_id)
+    if draft is None:
+        return  # no complaint open: the ordinary handlers answer
+    text = update.effective_message.text or ""
+    if draft.step == "place":
+        await s.store.save_draft(s.user_id, Draft("what", place=text))
+        await send(update.effective_message, Reply((escape(s.kb.text("complain_what", s.lang)),)))
+    elif draft.step == "what":
+        await s.store.save_draft(s.user_id, Draft("when", place=draft.place, what=text))
+        skip = InlineKeyboardMarkup([[InlineKeyboardButton(s.kb.text("btn.skip", s.lang), callback_data="cs")]])
+        await send(update.effective_message, Reply((escape(s.kb.text("complain_date", s.lang)),), skip))
     else:
-        happened_on = update.effective_message.text
+        await _file(update, context, s, draft, text)
+    raise ApplicationHandlerStop
+
+
+async def skip_date(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "skip" button on the date question."""
+    await update.callback_query.answer()
     s = await session(update, context)
-    draft = context.user_data.pop("complaint", {})
-    complaint = await add_complaint(s.store, s.user_id, s.lang, draft.get("place", "?"), draft.get("what", "?"), happened_on)
+    draft = await s.store.draft(s.user_id)
+    if draft is not None and draft.step == "when":
+        await _file(update, context, s, draft, None)
+
+
+async def _file(update: Update, context: ContextTypes.DEFAULT_TYPE, s: Session, draft: Draft, happened_on: str | None) -> None:
+    """Store the complaint (committed, draft dropped with it), give the reference number, notify the staff group."""
+    complaint = await add_complaint(s.store, s.user_id, s.lang, draft.place or "?", draft.what or "?", happened_on)
     await send(update.effective_message, Reply((escape(s.kb.text("complain_done", s.lang, ref=complaint.reference)),)))
     if s.settings.STAFF_CHAT_ID is not None:
         note = f"📝 投诉 {complaint.reference} · 语言 {s.lang}\n地点：{complaint.place}\n情况：{complaint.what}\n日期：{complaint.happened_on or '（未填）'}"
         await context.bot.send_message(chat_id=s.settings.STAFF_CHAT_ID, text=escape(note)[:4096], parse_mode=ParseMode.HTML)
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Stop without saving."""
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop without saving (nothing to say when no complaint is open)."""
     s = await session(update, context)
-    context.user_data.pop("complaint", None)
+    if await s.store.draft(s.user_id) is None:
+        return
+    await s.store.drop_draft(s.user_id)
     await send(update.effective_message, Reply((escape(s.kb.text("complain_cancelled", s.lang)),)))
-    return ConversationHandler.END

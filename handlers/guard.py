@@ -53,8 +53,8 @@ def _chat_key(update: object) -> int:
 
 def register(application: Application) -> None:
     """Dedup runs first, then the flood limit; both before every other handler."""
-    application.add_handler(TypeHandler(Update, first_time_only), group=-2)
-    application.add_handler(TypeHandler(Update, flood_limit), group=-1)
+    application.add_handler(TypeHandler(Update, first_time_only), group=-3)
+    application.add_handler(TypeHandler(Update, flood_limit), group=-2)
 
 
 async def first_time_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

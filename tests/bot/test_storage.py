@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import EVENT_BATCH, Store
+from bot.storage import EVENT_BATCH, Draft, Store
 
 
 def _on_disk(path: Path, sql: str) -> list[tuple]:
@@ -67,11 +67,25 @@ async def test_a_failed_statistics_write_keeps_the_rows_for_the_next_try(tmp_pat
         await store.close()
 
 
-async def test_forget_also_drops_statistics_not_yet_written(tmp_path: Path) -> None:
+async def test_forget_also_drops_statistics_not_yet_written_and_drafts(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
     await store.log_event(1, "en", "faq", "ecny", "mine")
     await store.log_event(2, "en", "faq", "ecny", "someone else's")
+    await store.save_draft(1, Draft("what", place="my stall"))
     await store.forget(1)
+    assert await store.draft(1) is None
     await store.close()
-    assert _on_disk(path, "SELECT text FROM events") == [("someone else's",)]
+    assert (_on_disk(path, "SELECT text FROM events"), _on_disk(path, "SELECT * FROM complaint_drafts")) == ([("someone else's",)], [])
+
+
+async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    try:
+        await store.save_draft(3, Draft("when", place="market", what="no cash"))
+        assert _on_disk(path, "SELECT user_id, step, place, what FROM complaint_drafts") == [(3, "when", "market", "no cash")]
+        await store.finish_draft(3, "INSERT INTO complaints (created, user_id, lang, place, what) VALUES ('t', 3, 'en', 'market', 'no cash')", ())
+        assert (await store.draft(3), _on_disk(path, "SELECT COUNT(*) FROM complaint_drafts"), _on_disk(path, "SELECT place FROM complaints")) == (None, [(0,)], [("market",)])
+    finally:
+        await store.close()

@@ -9,8 +9,10 @@ from typing import AsyncIterator
 
 import pytest
 
+from bot.answer import Query
 from bot.engine import Engine
 from handlers import upkeep
+from handlers.render import render
 from tests.helpers import run_process
 from tests.telegram_helpers import Harness, buttons, callback, message, texts
 
@@ -155,6 +157,35 @@ async def test_complaint_flow_gives_a_reference_notifies_staff_and_survives_a_re
     result = run_process("report", "--csv", str(tmp_path / "c.csv"), env={"DATABASE_PATH": str(db_path)})
     rows = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()
     assert (result.returncode, rows[1].split(",")[0], result.stdout.splitlines()[0]) == (0, "C-000001", f"1 complaint(s) written to {tmp_path / 'c.csv'}")
+
+
+async def test_a_complaint_half_written_survives_a_restart(desk: Harness, engine: Engine) -> None:
+    kb = engine.responder.kb
+    await desk.send(message("/complain", user_id=15, lang="ko"))
+    await desk.send(message("연길 야시장 노점", user_id=15, lang="ko"))
+    restarted = await desk.restart()
+    try:
+        assert texts(await restarted.send(message("현금을 안 받았어요", user_id=15, lang="ko"))) == [esc(kb.text("complain_date", "ko"))]
+        done = await restarted.send(message("11월 30일", user_id=15, lang="ko"))
+        assert texts(done)[:1] == [esc(kb.text("complain_done", "ko", ref="C-000001"))]
+        db = await restarted.app.bot_data["store"].db()
+        rows = await (await db.execute("SELECT place, what, happened_on FROM complaints")).fetchall()
+        assert rows == [("연길 야시장 노점", "현금을 안 받았어요", "11월 30일")]
+    finally:
+        await restarted.stop()
+
+
+async def test_a_draft_left_for_over_half_an_hour_is_forgotten(desk: Harness, engine: Engine) -> None:
+    await desk.send(message("/complain", user_id=16))
+    restarted = await desk.restart()
+    try:
+        db = await restarted.app.bot_data["store"].db()
+        await db.execute("UPDATE complaint_drafts SET updated = '2026-01-01T00:00:00+00:00'")
+        question = "where can I exchange money"
+        expected = render(engine.answer(Query(text=question, hint="en")), engine.responder.kb).chunks
+        assert tuple(texts(await restarted.send(message(question, user_id=16)))) == expected  # answered, not taken as the place
+    finally:
+        await restarted.stop()
 
 
 async def test_complaint_can_be_cancelled(desk: Harness, engine: Engine) -> None:
