@@ -118,11 +118,15 @@ class Store:
         return self._db
 
     async def close(self) -> None:
-        """Close the connection (safe to call twice)."""
+        """Write the statistics kept in memory and close the connection (safe to call twice; closes even when the write fails)."""
         if self._db is not None:
-            await self.flush()
-            await self._db.close()
-            self._db = None
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("could not write %d statistics line(s) at shutdown", len(self._events))
+            finally:
+                await self._db.close()
+                self._db = None
 
     def user_key(self, user_id: int) -> str:
         """An HMAC of the user id: logs and statistics never keep the raw id."""

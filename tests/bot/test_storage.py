@@ -89,3 +89,13 @@ async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) ->
         assert (await store.draft(3), _on_disk(path, "SELECT COUNT(*) FROM complaint_drafts"), _on_disk(path, "SELECT place FROM complaints")) == (None, [(0,)], [("market",)])
     finally:
         await store.close()
+
+
+async def test_close_closes_even_when_the_last_statistics_cannot_be_written(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "first")
+    with sqlite3.connect(path) as other:
+        other.execute("ALTER TABLE events RENAME TO events_away")
+    await store.close()
+    assert (store._db, "could not write 1 statistics line(s) at shutdown" in caplog.text) == (None, True)
