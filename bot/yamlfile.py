@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 Path_ = tuple[Any, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: about 10x faster, same nodes and marks
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,16 @@ def load_yaml(path: Path) -> Located:
 
 def parse_yaml(text: str) -> Located:
     """Parse YAML text into a Located; duplicate keys are errors, not silent overwrites."""
-    loader = yaml.SafeLoader(text)
+    try:
+        return _parse(text, _LOADER)
+    except YamlProblem:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        return _parse(text, yaml.SafeLoader)  # a broken file: the pure-Python parser words the error better
+
+
+def _parse(text: str, loader_class: type) -> Located:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         located = Located(None)
