@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 
 from bot.knowledge import Knowledge
-from bot.schema import Coords, Phrases, Place, Texts, Topic
+from bot.schema import Coords, Phrases, Place, Texts
 
 _SYLLABLES = "an bai chang chun da feng guang hai hong jin kang lan long ming nan ping qing shan tai wu xin yan yong zhou".split()
 _HAN = "安白长春大丰光海红金康兰龙明南平青山太吴新延永州"
