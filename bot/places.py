@@ -154,7 +154,6 @@ class _Names:
             self._by_length[len(word)].append(word)
             if len(word) >= 5 and CYRILLIC.match(word):
                 self._cyrillic_heads[word[:-1]].append(word)
-        self._seen: dict[str, dict[str, float]] = {}  # message word -> the name words it matches; bounded
 
     def found(self, query_compact: str, query_words: list[str]) -> set[str]:
         """Ids whose name stands in the message: a substring for CJK, word by word (typos allowed) otherwise."""
@@ -183,9 +182,6 @@ class _Names:
 
     def _matches(self, word: str) -> dict[str, float]:
         """Name words (4+ letters) that `word` matches as _word_similarity would, with their scores."""
-        cached = self._seen.get(word)
-        if cached is not None:
-            return cached
         found: dict[str, float] = {}
         # ratio >= 80 needs lengths within a factor 1.5 of each other: only those buckets are compared.
         for length in range(max(4, (2 * len(word)) // 3), (3 * len(word)) // 2 + 2):
@@ -197,9 +193,6 @@ class _Names:
                     found[name_word] = max(found.get(name_word, 0.0), 95.0)
             if cut >= len(word) - 2 and word[:cut] in self._long:  # "аэропорту" starts with "аэропорт"
                 found[word[:cut]] = 100.0
-        if len(self._seen) > 20_000:
-            self._seen.clear()
-        self._seen[word] = found
         return found
 
 
