@@ -1,4 +1,4 @@
-"""Score FAQ topics and intents for a message: IDF-weighted token overlap plus rapidfuzz.
+"""Score FAQ topics and intents for a message: IDF-weighted token overlap, rapidfuzz, keywords and naive Bayes.
 
 Each topic is a bag of its example questions and keywords in all five languages, so a
 Korean user typing "ATM" still meets the English examples. CJK and Hangul are compared

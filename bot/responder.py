@@ -99,7 +99,7 @@ class Responder:
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]
         if best.coverage < self.limits.coverage and best.keyword < 1.0 and best.score < self.limits.sure:
-            return self._fallback(decision, best.score)  # "how do I fix bluetooth on my laptop": most words unknown to every topic
+            return self._fallback(decision, best.score)  # most of the message is words no topic uses: not ours to answer
         second = topics[1].score if len(topics) > 1 else 0.0
         if best.score >= self.limits.sure or (best.score >= self.limits.answer and best.score - second >= self.limits.margin):
             return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
