@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -89,7 +90,7 @@ class Store:
         self._key = b""
         self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
         self._keys: dict[int, str] = {}
-        self._drafts: dict[int, Draft | None] = {}  # write-through cache: one read per user per process
+        self._drafts: dict[int, tuple[Draft, float] | None] = {}  # write-through cache (draft, when saved): one read per user
         self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
@@ -145,6 +146,8 @@ class Store:
         db = await self.db()
         row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
         prefs = Prefs(row[0], bool(row[1])) if row else Prefs()
+        if len(self._prefs) > 100_000:
+            self._prefs.clear()
         self._prefs[user_id] = prefs
         return prefs
 
@@ -255,15 +258,21 @@ class Store:
 
     async def draft(self, user_id: int) -> Draft | None:
         """The user's unfinished complaint, if one was touched in the last DRAFT_MINUTES (it survives a restart)."""
-        if user_id in self._drafts:
-            cached = self._drafts[user_id]
-        else:
+        if user_id not in self._drafts:
             db = await self.db()
             row = await (await db.execute(
-                "SELECT step, place, what FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
+                "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
             )).fetchone()
-            cached = self._drafts[user_id] = Draft(*row) if row else None
-        return cached
+            self._remember_draft(user_id, (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None)
+        cached = self._drafts[user_id]
+        if cached is None or time.time() - cached[1] > DRAFT_MINUTES * 60:
+            return None
+        return cached[0]
+
+    def _remember_draft(self, user_id: int, entry: tuple[Draft, float] | None) -> None:
+        if len(self._drafts) > 100_000:
+            self._drafts.clear()
+        self._drafts[user_id] = entry
 
     async def save_draft(self, user_id: int, draft: Draft) -> None:
         """Start or advance a complaint; committed before the next question is asked."""
@@ -272,19 +281,19 @@ class Store:
             "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, place = excluded.place, what = excluded.what, updated = excluded.updated",
             (user_id, draft.step, draft.place, draft.what, now()),
         )
-        self._drafts[user_id] = draft
+        self._remember_draft(user_id, (draft, time.time()))
 
     async def drop_draft(self, user_id: int) -> None:
         """Forget the unfinished complaint (cancelled)."""
         await self.write("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._drafts[user_id] = None
+        self._remember_draft(user_id, None)
 
     async def finish_draft(self, user_id: int, sql: str, parameters: tuple) -> aiosqlite.Cursor:
         """Run `sql` (filing the complaint) and drop the draft in one transaction: never filed twice, never lost."""
         async with self.transaction() as db:
             cursor = await db.execute(sql, parameters)
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._drafts[user_id] = None
+        self._remember_draft(user_id, None)
         return cursor
 
     async def feedback_counts(self) -> dict[str, int]:

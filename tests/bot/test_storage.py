@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,15 @@ async def test_close_closes_even_when_the_last_statistics_cannot_be_written(tmp_
         other.execute("ALTER TABLE events RENAME TO events_away")
     await store.close()
     assert (store._db, "could not write 1 statistics line(s) at shutdown" in caplog.text) == (None, True)
+
+
+async def test_a_draft_left_over_half_an_hour_is_forgotten_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        await store.save_draft(4, Draft("what", place="market"))
+        assert await store.draft(4) == Draft("what", place="market")
+        later = time.time() + 31 * 60
+        monkeypatch.setattr("bot.storage.time.time", lambda: later)
+        assert await store.draft(4) is None
+    finally:
+        await store.close()
