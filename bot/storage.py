@@ -80,6 +80,22 @@ def _ago(minutes: int) -> str:
     return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
+async def _connect(path: str) -> aiosqlite.Connection:
+    """Open the database; when that fails, wait for aiosqlite's worker thread to end before raising.
+
+    aiosqlite stops the thread without waiting for it, so a short-lived caller (a CLI command) could
+    close its event loop first and the thread would print a traceback into the one-line error.
+    """
+    connection = aiosqlite.connect(path, timeout=2.0, isolation_level=None)
+    try:
+        return await connection
+    except Exception:
+        thread = getattr(connection, "_thread", None)
+        if thread is not None:
+            await asyncio.to_thread(thread.join, 2.0)
+        raise
+
+
 class Store:
     """One SQLite file; opened lazily, so handlers and tests need no start-up hook."""
 
@@ -101,7 +117,7 @@ class Store:
                 if self._db is None:
                     # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
                     # several statements that belong together run in an explicit transaction (transaction()).
-                    db = await aiosqlite.connect(self.path, timeout=2.0, isolation_level=None)
+                    db = await _connect(self.path)
                     await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
                     await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
                     await db.executescript(SCHEMA)
