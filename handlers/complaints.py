@@ -6,6 +6,8 @@ its step handler runs in its own group before the ordinary handlers and stops th
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -15,6 +17,7 @@ from bot.storage import Draft
 from handlers.render import Reply, escape
 from handlers.session import Session, send, session
 
+log = logging.getLogger(__name__)
 DRAFT_GROUP = -1  # after the guard's groups, before every ordinary handler (group 0)
 PRIVATE_TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 
@@ -39,10 +42,10 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A typed answer while a complaint is open: the place, what happened, or the date. Other text goes on."""
-    s = await session(update, context)
-    draft = await s.store.draft(s.user_id)
+    draft = await _open_draft(update, context)
     if draft is None:
         return  # no complaint open: the ordinary handlers answer
+    s = await session(update, context)
     text = update.effective_message.text or ""
     if draft.step == "place":
         await s.store.save_draft(s.user_id, Draft("what", place=text))
@@ -54,6 +57,17 @@ async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         await _file(update, context, s, draft, text)
     raise ApplicationHandlerStop
+
+
+async def _open_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
+    """The user's open complaint; storage trouble counts as none, so every other message is still answered once."""
+    if update.effective_user is None:
+        return None
+    try:
+        return await context.application.bot_data["store"].draft(update.effective_user.id)
+    except Exception:
+        log.exception("could not read the complaint draft")
+        return None
 
 
 async def skip_date(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

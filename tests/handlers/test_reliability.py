@@ -19,6 +19,7 @@ from bot.answer import Query
 from bot.engine import Engine
 from handlers.errors import install_redaction
 from handlers.fake_api import FakeRequest
+from handlers.render import render
 from tests.telegram_helpers import TOKEN, Harness, callback, location, message, texts
 
 
@@ -208,6 +209,16 @@ async def test_read_only_or_deleted_database_still_answers(engine: Engine, tmp_p
         assert len(texts(await harness.send(message("where can I exchange money", user_id=42)))) == 1
     finally:
         folder.chmod(stat.S_IRWXU)
+        await harness.stop()
+
+
+async def test_a_database_that_cannot_be_opened_still_answers_once(engine: Engine, tmp_path: Path) -> None:
+    harness = await Harness(engine, tmp_path / "no-such-folder" / "db.sqlite3").start()
+    try:
+        question = "where can I exchange money"
+        expected = render(engine.answer(Query(text=question, hint="en")), engine.responder.kb).chunks
+        assert tuple(texts(await harness.send(message(question, user_id=43)))) == expected
+    finally:
         await harness.stop()
 
 
