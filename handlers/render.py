@@ -110,20 +110,33 @@ def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboa
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
-_KEYBOARDS: dict[tuple, tuple[Knowledge, InlineKeyboardMarkup | None]] = {}  # keyboards are immutable: built once
+class _Keyboards:
+    """Answer keyboards are immutable: each is built once for the current knowledge snapshot, then reused.
+
+    Only the current snapshot is held, so a reload lets the old one go.
+    """
+
+    def __init__(self) -> None:
+        self.kb: Knowledge | None = None
+        self.boards: dict[tuple, InlineKeyboardMarkup | None] = {}
+
+    def get(self, answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
+        if kb is not self.kb:
+            self.kb, self.boards = kb, {}
+        key = (answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
+        if key not in self.boards:
+            if len(self.boards) > 10_000:
+                self.boards.clear()
+            self.boards[key] = _build_answer_keyboard(answer, kb)
+        return self.boards[key]
+
+
+_KEYBOARDS = _Keyboards()
 
 
 def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
-    """Buttons under an answer (made once per knowledge snapshot and kind of answer, then reused)."""
-    key = (id(kb), answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
-    cached = _KEYBOARDS.get(key)
-    if cached is not None and cached[0] is kb:
-        return cached[1]
-    if len(_KEYBOARDS) > 10_000:
-        _KEYBOARDS.clear()
-    keyboard = _build_answer_keyboard(answer, kb)
-    _KEYBOARDS[key] = (kb, keyboard)
-    return keyboard
+    """Buttons under an answer: related topics and feedback, or a clarify's suggestions."""
+    return _KEYBOARDS.get(answer, kb)
 
 
 def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:

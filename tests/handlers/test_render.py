@@ -1,8 +1,12 @@
-"""Rendering: long answers split at paragraph boundaries, never inside an HTML entity."""
+"""Rendering: long answers split at paragraph boundaries, never inside an HTML entity; keyboards built once per snapshot."""
 
 from __future__ import annotations
 
-from handlers.render import LIMIT, escape, split_html
+import gc
+import weakref
+
+from bot.answer import Query
+from handlers.render import LIMIT, escape, render, split_html
 
 
 def test_short_text_is_one_chunk() -> None:
@@ -27,3 +31,18 @@ def test_one_huge_word_is_cut_but_not_inside_an_entity() -> None:
 
 def test_empty_text_still_sends_something() -> None:
     assert split_html("   ") == ("…",)
+
+
+def test_a_reloaded_snapshot_gets_its_own_keyboards_and_the_old_one_is_let_go() -> None:
+    from bot.engine import Engine
+    from bot.settings import BUNDLED_KNOWLEDGE
+
+    old, new = Engine.load(BUNDLED_KNOWLEDGE), Engine.load(BUNDLED_KNOWLEDGE)
+    answer = old.answer(Query(text="where can I exchange money"))
+    first = render(answer, old.responder.kb).keyboard
+    gone = weakref.ref(old.responder.kb)
+    assert render(answer, old.responder.kb).keyboard is first  # built once, reused
+    del old
+    second = render(answer, new.responder.kb).keyboard
+    gc.collect()
+    assert (second == first, second is first, gone()) == (True, False, None)
