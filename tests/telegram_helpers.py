@@ -10,10 +10,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.answer import Query
 from bot.engine import Engine
 from bot.settings import Settings
 from handlers.app import build_application
 from handlers.fake_api import BOT_USER, Call, FakeBotAPI, FakeRequest
+from handlers.render import render
 
 TOKEN = "123456789:AAtest-token-for-offline-tests-only"
 _ids = itertools.count(1)
@@ -88,6 +90,11 @@ class Harness:
         await self.stop()
         fresh = Harness(self.engine, self.settings.DATABASE_PATH, **self.extra)
         return await fresh.start()
+
+
+def reply_texts(engine: Engine, question: str, hint: str = "en") -> list[str]:
+    """The messages PayHelp sends for `question` when nothing else is going on (no complaint open, storage fine)."""
+    return list(render(engine.answer(Query(text=question, hint=hint)), engine.responder.kb).chunks)
 
 
 def texts(calls: list[Call]) -> list[str]:
