@@ -136,18 +136,18 @@ class _Names:
 
     def __init__(self, named: Iterable[tuple[str, str]]) -> None:
         self.cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first character -> (id, compact name)
-        self.latin: list[tuple[str, _Alias]] = []
+        latin: list[tuple[str, _Alias]] = []
         for item_id, name in named:
             text = normalize(name)
             if text and is_cjk(text):
                 self.cjk[compact(text)[0]].append((item_id, compact(text)))
             elif text:
-                self.latin.append((item_id, _Alias(item_id, text, False, tuple(words(text)))))
+                latin.append((item_id, _Alias(item_id, text, False, tuple(words(text)))))
         self._by_first_word: dict[str, list[tuple[str, _Alias]]] = defaultdict(list)
-        for item_id, alias in self.latin:
+        for item_id, alias in latin:
             self._by_first_word[alias.words[0]].append((item_id, alias))
-        self._run_on = [(item_id, alias, "".join(alias.words)) for item_id, alias in self.latin if len("".join(alias.words)) >= 6]
-        self._long = frozenset(w for _, alias in self.latin for w in alias.words if len(w) >= 4)
+        self._run_on = [(item_id, alias, "".join(alias.words)) for item_id, alias in latin if len("".join(alias.words)) >= 6]
+        self._long = frozenset(w for _, alias in latin for w in alias.words if len(w) >= 4)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         self._cyrillic_heads: dict[str, list[str]] = defaultdict(list)  # a Russian name without its last letter
         for word in sorted(self._long):
