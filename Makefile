@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m bot kb vectors  # the example questions' sentence vectors, cached in VECTOR_CACHE_PATH (about 30 s, once)
 	touch $(STAMP)
 
 run: $(STAMP)

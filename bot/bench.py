@@ -24,11 +24,13 @@ from bot.evaluation import Case, Report, evaluate, judge, load_cases
 from bot.knowledge import Knowledge, require_knowledge
 from bot.language import _detect
 from bot.responder import Responder
+from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
 from bot.settings import BUNDLED_KNOWLEDGE
 from bot.synthetic import with_generated
 from bot.text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".payhelp-cache" / "vectors.sqlite3"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -48,6 +50,8 @@ def timed(responder: Responder, queries: list[Query], rounds: int = 3) -> dict[s
     samples: list[float] = []
     for _ in range(rounds):
         _clear_caches()
+        if responder.semantic is not None:
+            responder.semantic.forget()  # every message is encoded afresh, as a new user's would be
         for query in queries:
             start = time.perf_counter()
             responder.answer(query)
@@ -85,6 +89,20 @@ def latency_growth(kb: Knowledge, cases: list[Case], sizes: list[tuple[str, int,
     return rows
 
 
+def peer(index: SemanticIndex, cases: list[Case]) -> Report:
+    """The embedding nearest-neighbour peer: the target of the example question closest in meaning, nothing else."""
+    intents = {"out-of-scope": "fallback", "greeting": "greeting", "handoff": "handoff"}
+
+    def ask(query: Query) -> Answer:
+        similarity = index.similarity(query.text, neighbours=1) or {}
+        best = max(similarity, key=similarity.__getitem__) if similarity else "out-of-scope"
+        if best in intents:
+            return Answer(kind=intents[best], lang="en", text="")  # type: ignore[arg-type]
+        return Answer(kind="faq", lang="en", text="", topic=best)
+
+    return evaluate(cases, ask)
+
+
 def baseline(kb: Knowledge, cases: list[Case]) -> Report:
     """The simplest approach: rapidfuzz extractOne over every example question; no language or confidence handling."""
     choices: list[str] = []
@@ -114,39 +132,78 @@ def startup_seconds(runs: int = 3) -> float:
     return round(statistics.median(times), 3)
 
 
-def peak_memory_mb(places: int) -> float:
+def peak_memory_mb(places: int, semantic: bool) -> float:
     """Peak RSS of a fresh process that loads the knowledge (plus `places` generated places) and answers."""
     # VmHWM (peak resident set) is reset by exec; ru_maxrss would carry over the benchmark's own size.
-    code = "from bot.bench import child_load; child_load(%d); print(open('/proc/self/status').read())" % places
+    code = "from bot.bench import child_load; child_load(%d, %s); print(open('/proc/self/status').read())" % (places, semantic)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     peak_kb = next(int(line.split()[1]) for line in out.splitlines() if line.startswith("VmHWM:"))
     return round(peak_kb / 1024, 1)
 
 
-def child_load(places: int) -> None:
-    """What the memory child does: load, grow, answer one question and one location."""
+def child_load(places: int, semantic: bool = False) -> None:
+    """What the memory child does: load, grow, build the semantic index (from the cache), answer a question and a location."""
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
-    responder = Responder(with_generated(kb, places=places) if places else kb)
+    grown = with_generated(kb, places=places) if places else kb
+    index = SemanticIndex(E5Encoder(), VectorCache(CACHE), examples(kb)) if semantic else None
+    if index is not None:
+        index.build()
+    responder = Responder(grown, semantic=index)
     responder.answer(Query(text="where can I exchange money"))
     responder.answer(Query(lat=42.9, lon=129.5, want="atm"))
+
+
+def quality_sets() -> dict[str, list[Case]]:
+    """The written sets, and the real questions' tuning half and held-out half, reported apart."""
+    tests = BUNDLED_KNOWLEDGE / "tests"
+    return {
+        "written": load_cases(sorted(tests.glob("*.jsonl"))),
+        "real (tuning half)": load_cases([tests / "real" / "tune.jsonl"]),
+        "real (held out)": load_cases([tests / "real" / "held-out.jsonl"]),
+    }
+
+
+def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict]]:
+    """Each set answered by PayHelp (both kinds of evidence), PayHelp lexical only, the embedding peer and the baseline."""
+    fused, lexical = Responder(kb, semantic=index), Responder(kb)
+    out: dict[str, dict[str, dict]] = {}
+    for name, cases in quality_sets().items():
+        index.encoder.encode([c.text for c in cases])  # through the disk cache: a second run encodes nothing
+        out[name] = {
+            "payhelp": evaluate(cases, fused.answer).figures(),
+            "lexical": evaluate(cases, lexical.answer).figures(),
+            "peer": peer(index, cases).figures(),
+            "baseline": baseline(kb, cases).figures(),
+        }
+    return out
 
 
 def run(quick: bool = False, telegram: Callable[[int], dict] | None = None) -> dict:
     """Every figure; `telegram(n)` measures the Telegram path when given."""
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
+    cache = VectorCache(CACHE)
+    index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(kb), memo=0)
+    index.build()
     cases = load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl")))
-    responder = Responder(kb)
     sizes = [("bundled", 0, 0), ("1k places", 1000, 0), ("300 topics", 0, 300)]
     if not quick:
         sizes += [("10k places", 10_000, 0), ("100k places", 100_000, 0), ("3k topics", 0, 3000)]
+    live = SemanticIndex(E5Encoder(), cache, examples(kb))  # times real encodes, not cache look-ups
+    live.build()
     results: dict = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, {_cpu()}",
-        "quality": evaluate(cases, responder.answer).figures(),
-        "baseline": baseline(kb, cases).figures(),
+        "quality": quality(kb, index),
+        "latency_semantic": {"knowledge": "bundled, semantic on", **{
+            kind: timed(Responder(kb, semantic=live), queries, rounds=1 if quick else 2)
+            for kind, queries in workload(cases, kb).items()
+        }},
         "latency": latency_growth(kb, cases, sizes),
         "startup_s": startup_seconds(1 if quick else 3),
-        "memory_mb": {"bundled": peak_memory_mb(0), **({} if quick else {"100k places": peak_memory_mb(100_000)})},
+        "memory_mb": {
+            "bundled, semantic on": peak_memory_mb(0, True), "bundled, semantic off": peak_memory_mb(0, False),
+            **({} if quick else {"100k places, semantic off": peak_memory_mb(100_000, False)}),
+        },
     }
     if telegram is not None:
         results["telegram"] = telegram(200 if quick else 2000)
@@ -171,16 +228,24 @@ def _cores() -> int:
 
 def table(results: dict) -> str:
     """The figures as a plain table."""
-    q, b = results["quality"], results["baseline"]
-    lines = [f"PayHelp benchmark — {results['date']} — {results['machine']}", "", "Answer quality (knowledge/tests)      PayHelp   baseline"]
-    for name in ("top1", "language_right", "fallback_precision", "clarify_rate", "answered_but_wrong"):
-        lines.append(f"  {name:34} {q[name]:7.1%}   {b[name]:7.1%}")
-    for lang, value in q["top1_by_language"].items():
-        lines.append(f"  top1 {lang:29} {value:7.1%}   {b['top1_by_language'].get(lang, 0):7.1%}")
+    lines = [f"PayHelp benchmark — {results['date']} — {results['machine']}"]
+    names = ("top1", "right_or_one_tap", "answered_but_wrong", "fallback_precision", "clarify_rate", "language_right")
+    for set_name, rows in results["quality"].items():
+        n = rows["payhelp"]["questions"]
+        lines += ["", f"Answer quality: {set_name} ({n})      PayHelp   lexical   e5 peer  baseline"]
+        for name in names:
+            lines.append(f"  {name:30} " + " ".join(f"{rows[who][name]:8.1%}" for who in ("payhelp", "lexical", "peer", "baseline")))
+        for lang, value in rows["payhelp"]["top1_by_language"].items():
+            others = " ".join(f"{rows[who]['top1_by_language'].get(lang, 0):8.1%}" for who in ("lexical", "peer", "baseline"))
+            lines.append(f"  top1 {lang:25} {value:8.1%} {others}")
     lines += ["", "Core latency per message (ms)          faq p50/p99     place p50/p99   nearby p50/p99   build s"]
+    sem = results["latency_semantic"]
+    cells = "  ".join(f"{sem[k]['p50_ms']:6.2f}/{sem[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby"))
+    lines.append(f"  {'bundled, semantic on':33}  {cells}")
     for row in results["latency"]:
         cells = "  ".join(f"{row[k]['p50_ms']:6.2f}/{row[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby"))
         lines.append(f"  {row['knowledge']:14} {row['places']:>7} pl {row['topics']:>5} tp  {cells}   {row['build_s']:6.2f}")
+    lines.append("  (rows but the first: semantic off)")
     lines += ["", f"Start-up to first answer: {results['startup_s']:.2f} s"]
     lines.append("Peak memory (RSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in results["memory_mb"].items()))
     if "telegram" in results:

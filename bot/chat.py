@@ -15,6 +15,8 @@ PROMPT = "> "
 def run_chat(engine: Engine, stdin: IO[str], stdout: IO[str], interactive: bool, lang: str | None = None) -> int:
     """Answer each line; interactive users may pick a suggestion by number, or type /lang xx, /elder, /quit."""
     kb = lambda: engine.responder.kb  # noqa: E731 - the snapshot may change on reload
+    if not interactive:
+        engine.settle(only_if_cached=True)  # piped lines get the same answers as `ask` when the vectors are cached
     saved = lang
     elder = False
     suggestions: tuple[str, ...] = ()

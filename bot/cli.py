@@ -13,6 +13,7 @@ from typing import IO, Awaitable, Callable, Sequence, TypeVar
 from bot.answer import Answer, Query
 from bot.chat import run_chat
 from bot.engine import Engine
+from bot.semantic import semantic_of
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
 from bot.settings import Settings, SettingsError, load_settings
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)")
     test.add_argument("--verbose", action="store_true", help="show the candidate scores of each miss")
     kb_sub.add_parser("unanswered", help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first")
+    kb_sub.add_parser("vectors", help="encode the example questions' vectors into VECTOR_CACHE_PATH now (make does it once)")
     report = sub.add_parser("report", help="complaints as CSV and the places against the plans' aims")
     report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
     return parser
@@ -78,7 +80,8 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
 
         return check(settings.KNOWLEDGE_DIR, stdout)
     try:
-        engine = Engine.load(settings.KNOWLEDGE_DIR, settings.DEFAULT_LANGUAGE)
+        answers = command in ("run", "chat", "ask") or getattr(args, "kb_command", None) in ("test", "vectors")
+        engine = Engine.load(settings.KNOWLEDGE_DIR, settings.DEFAULT_LANGUAGE, semantic_of(settings) if answers else None)
     except KnowledgeError as exc:
         sys.stderr.write(f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n")
         for problem in exc.problems[:20]:
@@ -129,8 +132,24 @@ def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO
         else:
             kbtools.print_stats(data, stdout)
         return 0
+    if args.kb_command == "vectors":
+        return _vectors(engine, settings, stdout)
+    engine.settle()
     code, _ = kbtools.regression(engine, settings.KNOWLEDGE_DIR, stdout, args.min_top1, args.verbose)
     return code
+
+
+def _vectors(engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+    """Build the semantic index now and say where its vectors are cached."""
+    index = engine.responder.semantic
+    if index is None:
+        stdout.write("semantic evidence is off (SEMANTIC_EVIDENCE=false): no vectors to build\n")
+        return 0
+    if not engine.settle():
+        stdout.write(f"payhelp: the vectors could not be built: {index.error}\n")
+        return 1
+    stdout.write(f"{len(index.examples)} example vectors ready in {settings.VECTOR_CACHE_PATH} ({index.missing} encoded now)\n")
+    return 0
 
 
 def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
@@ -174,6 +193,7 @@ def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout
 
 
 def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[str]) -> int:
+    engine.settle(only_if_cached=not args.jsonl)  # one question on a cold cache is answered lexically, at once
     if args.jsonl:
         for line in stdin:
             if not line.strip():

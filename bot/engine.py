@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from bot.answer import Answer, Query
 from bot.knowledge import KnowledgeError, Problem, load_knowledge
 from bot.responder import Responder
+from bot.semantic import Semantic
 
 log = logging.getLogger(__name__)
 
@@ -16,18 +18,40 @@ log = logging.getLogger(__name__)
 class Engine:
     """The bot's brain: answer() always uses one complete snapshot, never a half-loaded one."""
 
-    def __init__(self, responder: Responder, root: Path) -> None:
+    def __init__(self, responder: Responder, root: Path, semantic: Semantic | None = None) -> None:
         self._responder = responder
         self.root = root
+        self.semantic = semantic
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, root: Path, default_lang: str = "en") -> "Engine":
-        """Build from `root`; raise KnowledgeError when the files have errors."""
+    def load(cls, root: Path, default_lang: str = "en", semantic: Semantic | None = None) -> "Engine":
+        """Build from `root`; raise KnowledgeError when the files have errors.
+
+        With `semantic`, the example questions' vectors are built in the background; answers are lexical until then.
+        """
         snapshot, problems = load_knowledge(root)
         if snapshot is None:
             raise KnowledgeError([p for p in problems if p.severity == "error"])
-        return cls(Responder(snapshot, default_lang=default_lang), root)
+        index = semantic.index(snapshot) if semantic else None
+        return cls(Responder(snapshot, default_lang=default_lang, semantic=index), root, semantic)
+
+    def settle(self, timeout: float | None = None, only_if_cached: bool = False) -> bool:
+        """Wait until the semantic evidence is ready, so every answer of a batch command uses it; True when ready.
+
+        `only_if_cached`: wait only when no vector has to be encoded (a one-shot `ask` on a cold cache answers lexically).
+        """
+        index = self._responder.semantic
+        if index is None:
+            return True
+        return index.wait_if_cached() if only_if_cached else index.wait(timeout)
+
+    async def ask(self, query: Query) -> Answer:
+        """Answer off the event loop when a sentence must be encoded, so one slow encode never holds up other chats."""
+        index = self._responder.semantic
+        if index is None or not index.ready:
+            return self.answer(query)
+        return await asyncio.to_thread(self.answer, query)
 
     @property
     def responder(self) -> Responder:
@@ -50,6 +74,8 @@ class Engine:
             if snapshot is None or errors:
                 log.warning("knowledge reload kept the old snapshot: %d error(s)", len(errors))
                 return errors
-            self._responder = Responder(snapshot, default_lang=self._responder.default_lang)
+            index = self.semantic.index(snapshot) if self.semantic else None
+            self._responder = Responder(snapshot, default_lang=self._responder.default_lang, semantic=index)
             log.info("knowledge reloaded: %d topics, %d places", len(snapshot.topics), len(snapshot.places))
             return []
+

@@ -39,6 +39,11 @@ class Outcome:
     wrong: bool  # answered something definite, and it was the wrong thing
     lang_right: bool
 
+    @property
+    def one_tap(self) -> bool:
+        """A "did you mean" that offers the right topic: the user is one tap away."""
+        return self.answer.kind == "clarify" and any(t in self.answer.suggestions for t in self.case.topics)
+
 
 @dataclass
 class Report:
@@ -74,6 +79,7 @@ class Report:
         return {
             "questions": len(self.outcomes),
             "top1": round(self.top1, 4),
+            "right_or_one_tap": round(self.rate(self.in_scope, lambda o: o.right or o.one_tap), 4),
             "top1_by_language": {
                 lang: round(self.rate([o for o in group if o.case.kind != "fallback"], lambda o: o.right), 4)
                 for lang, group in self.by(lambda o: o.case.lang).items()

@@ -11,6 +11,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -18,6 +19,8 @@ from bot.knowledge import Knowledge
 from bot.text import compact, is_cjk, normalize, stem, tokens, words
 
 RESCORED = 5  # candidates given the costly evidence (keywords, fuzzy ratios), by token overlap
+OUT_OF_SCOPE = "out-of-scope"
+SEMANTIC_CANDIDATES = 3  # the targets closest in meaning are candidates even when they share no word with the message
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Weights:
     keyword: float = 0.15
     fuzzy: float = 0.30
     bayes: float = 0.30  # naive Bayes posterior over the example questions: learns which words tell close topics apart
+    semantic: float = 0.50  # softmax over the sentence-vector similarities (bot/semantic.py), when they are ready
+    semantic_temperature: float = 0.01
+    out_of_scope_coverage: float = 1.0  # "not about paying" is a bag of every travel word: its coverage says little
     bayes_smoothing: float = 0.5
     typo_cutoff: float = 80.0
     keyword_fuzzy_cutoff: float = 88.0
@@ -45,6 +51,7 @@ class Scored:
     keyword: float
     fuzzy: float
     bayes: float = 0.0
+    semantic: float = 0.0  # the target's share of the semantic softmax (0 when semantic evidence is off)
 
 
 @dataclass(frozen=True)
@@ -131,14 +138,21 @@ class Matcher:
                 out.append(word)
         return " ".join(out)
 
-    def rank(self, text: str, limit: int = 5, unknown_weight: float = 1.0) -> list[Scored]:
-        """Candidates for `text`, best first; `unknown_weight` < 1 when unknown words are expected (a foreign language)."""
+    def rank(
+        self, text: str, limit: int = 5, unknown_weight: float = 1.0, similarity: Mapping[str, float] | None = None
+    ) -> list[Scored]:
+        """Candidates for `text`, best first; `unknown_weight` < 1 when unknown words are expected (a foreign language).
+
+        `similarity` is each target's sentence-vector similarity to the message (bot/semantic.py): its softmax is
+        one more piece of evidence, and its best targets are candidates even when no word is shared.
+        """
         query = self.correct(normalize(text))
         q_tokens = set(tokens(query))
-        if not q_tokens:
+        semantic = self._softmax(similarity) if similarity else {}
+        if not q_tokens and not semantic:
             return []
         q_weights = {t: self.idf.get(t, self.unknown_idf * unknown_weight) for t in q_tokens}
-        q_mass = sum(q_weights.values())
+        q_mass = sum(q_weights.values()) or 1.0
         q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
         best_doc: dict[str, float] = defaultdict(float)
         shared: dict[int, float] = defaultdict(float)
@@ -154,13 +168,17 @@ class Matcher:
                 if cosine > best_doc[doc.target]:
                     best_doc[doc.target] = cosine
         candidates = {self.docs[i].target for i in shared}
+        candidates.update(sorted(semantic, key=semantic.__getitem__, reverse=True)[:SEMANTIC_CANDIDATES])
         covered: dict[str, float] = defaultdict(float)  # the share of the message's weight each target's bag holds
         for token, weight in q_weights.items():
             for target in self.token_targets.get(token, ()):
                 covered[target] += weight
         coverage = {target: covered[target] / q_mass for target in candidates}
+        if OUT_OF_SCOPE in coverage:
+            coverage[OUT_OF_SCOPE] *= self.weights.out_of_scope_coverage
         bayes = self.bayes(q_tokens)
-        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t], reverse=True)[: max(limit, RESCORED)]
+        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t] + semantic.get(t, 0.0), reverse=True)
+        ranked = ranked[: max(limit, RESCORED)]
         query_compact = compact(query)
         query_stemmed = _stem_phrase(query)
         results = []
@@ -169,10 +187,22 @@ class Matcher:
             keyword = self._keyword(target, query, query_compact, query_stemmed)
             fuzzy = self._fuzzy(target, query)
             score = w.coverage * coverage[target] + w.example * best_doc[target] + w.keyword * keyword + w.fuzzy * fuzzy
-            score += w.bayes * bayes.get(target, 0.0)
-            results.append(Scored(target, score, coverage[target], best_doc[target], keyword, fuzzy, bayes.get(target, 0.0)))
+            score += w.bayes * bayes.get(target, 0.0) + w.semantic * semantic.get(target, 0.0)
+            results.append(Scored(
+                target, score, coverage[target], best_doc[target], keyword, fuzzy, bayes.get(target, 0.0), semantic.get(target, 0.0)
+            ))
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
+
+    def _softmax(self, similarity: Mapping[str, float]) -> dict[str, float]:
+        """P(target | message) from the similarities: a softmax with a low temperature, as e5's cosines lie close together."""
+        known = {t: v for t, v in similarity.items() if t in self._unseen}
+        if not known:
+            return {}
+        top = max(known.values())
+        odds = {t: math.exp((v - top) / self.weights.semantic_temperature) for t, v in known.items()}
+        total = sum(odds.values())
+        return {t: v / total for t, v in odds.items()}
 
     def _build_bayes(self, smoothing: float) -> None:
         """Multinomial naive Bayes over every example and keyword: log P(token | target), Laplace-smoothed.

@@ -12,6 +12,8 @@ from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import Matcher, Scored
 from bot.places import PlaceFinder, without_name
 from bot.schema import Place
+from bot.question import focus
+from bot.semantic import SemanticIndex
 from bot.text import normalize
 
 MAX_TEXT = 1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
@@ -28,12 +30,15 @@ WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
 class Thresholds:
     """When to answer, ask back or fall back; chosen by measurement on knowledge/tests."""
 
-    answer: float = 0.46
+    answer: float = 0.52
     margin: float = 0.07
     clarify: float = 0.26
     foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
     sure: float = 0.90  # above this score the best topic is answered even when another is close
     coverage: float = 0.30  # a topic covering less of the message's word weight needs a keyword (or `sure`) to be offered
+    semantic_gate: float = 0.45  # ... or this share of the semantic softmax
+    conclusive: float = 9.0  # a lexical score this high, with this margin, is answered without encoding the message
+    conclusive_margin: float = 0.3
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
@@ -42,8 +47,12 @@ class Thresholds:
 class Responder:
     """Answers from one knowledge snapshot; build a new one to reload."""
 
-    def __init__(self, kb: Knowledge, default_lang: str = "en", thresholds: Thresholds = Thresholds(), matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, kb: Knowledge, default_lang: str = "en", thresholds: Thresholds = Thresholds(), matcher: Matcher | None = None,
+        semantic: SemanticIndex | None = None,
+    ) -> None:
         self.kb = kb
+        self.semantic = semantic
         self.default_lang = default_lang
         self.limits = thresholds
         self.matcher = matcher or Matcher(kb)
@@ -79,7 +88,10 @@ class Responder:
         foreign = decision.clear and decision.detected not in SUPPORTED
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         asked = without_name(text, hits[0].alias) if hits else text  # the name is the place's; the rest says what is asked
-        ranked = self.matcher.rank(asked, unknown_weight=self.limits.foreign_unknown if foreign else 1.0)
+        unknown = self.limits.foreign_unknown if foreign else 1.0
+        ranked = self.matcher.rank(asked, unknown_weight=unknown)
+        if self.semantic is not None and self.semantic.ready and not self._conclusive(ranked):
+            ranked = self.matcher.rank(asked, unknown_weight=unknown, similarity=self._similarity(asked))
         top = ranked[0] if ranked else None
         if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
             return self._simple("greeting", "greeting", decision, top.score)
@@ -96,9 +108,27 @@ class Responder:
             return self._fallback(decision)
         return self._faq_or_clarify(topics, decision, query.elder)
 
+    def _conclusive(self, ranked: list[Scored]) -> bool:
+        """The words alone settle it: a clear winner by a wide margin, so encoding the sentence would change nothing."""
+        if not ranked:
+            return False
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        return ranked[0].score >= self.limits.conclusive and ranked[0].score - second >= self.limits.conclusive_margin
+
+    def _similarity(self, text: str) -> dict[str, float] | None:
+        """Semantic similarity of the message, and of the question inside it when it is long (the closer of the two)."""
+        assert self.semantic is not None
+        whole = self.semantic.similarity(text)
+        asked = focus(text)
+        if whole is None or asked == text:
+            return whole
+        part = self.semantic.similarity(asked) or {}
+        return {t: max(v, part.get(t, v)) for t, v in whole.items()}
+
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]
-        if best.coverage < self.limits.coverage and best.keyword < 1.0 and best.score < self.limits.sure:
+        unsupported = best.coverage < self.limits.coverage and best.keyword < 1.0 and best.semantic < self.limits.semantic_gate
+        if unsupported and best.score < self.limits.sure:
             return self._fallback(decision, best.score)  # most of the message is words no topic uses: not ours to answer
         second = topics[1].score if len(topics) > 1 else 0.0
         if best.score >= self.limits.sure or (best.score >= self.limits.answer and best.score - second >= self.limits.margin):

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     KNOWLEDGE_WATCH_SECONDS: float = Field(default=10.0, ge=0)
     DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    SEMANTIC_EVIDENCE: bool = True
+    VECTOR_CACHE_PATH: Path = Path(".payhelp-cache/vectors.sqlite3")
 
     @field_validator("STAFF_USER_IDS", mode="before")
     @classmethod

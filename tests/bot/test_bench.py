@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.bench import baseline, percentile
+from bot.bench import baseline, peer, percentile
 from bot.evaluation import Case
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
@@ -18,7 +18,9 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     code, text = run_cli("bench", "--quick", "--out", str(out))
     data = json.loads(out.read_text())
     assert code == 0
-    assert {"quality", "baseline", "latency", "startup_s", "memory_mb", "telegram"} <= data.keys()
+    assert {"quality", "latency", "latency_semantic", "startup_s", "memory_mb", "telegram"} <= data.keys()
+    assert list(data["quality"]) == ["written", "real (tuning half)", "real (held out)"]
+    assert set(data["quality"]["real (held out)"]) == {"payhelp", "lexical", "peer", "baseline"}
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
     assert data["latency"][1]["places"] == len(require_knowledge(BUNDLED_KNOWLEDGE).places) + 1000
     assert "Core latency per message" in text and f"figures written to {out}" in text
@@ -28,6 +30,19 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
 
 def test_percentile() -> None:
     assert (percentile(list(range(100)), 0.5), percentile(list(range(100)), 0.99)) == (50, 99)
+
+
+def test_peer_answers_the_topic_of_the_closest_example(tmp_path: Path) -> None:
+    from bot.semantic import SemanticIndex, VectorCache, examples
+    from tests.bot.test_semantic import CACHE
+    from bot.semantic import E5Encoder
+
+    kb = require_knowledge(BUNDLED_KNOWLEDGE)
+    index = SemanticIndex(E5Encoder(), VectorCache(CACHE), examples(kb))
+    index.build()
+    cases = [Case("where can i change dollars into yuan", None, "faq", "en", ("currency-exchange",)),
+             Case("what's the weather tomorrow", None, "fallback", "en")]
+    assert [o.answer.kind for o in peer(index, cases).outcomes] == ["faq", "fallback"]
 
 
 def test_baseline_always_answers_so_it_is_wrong_on_out_of_scope() -> None:

@@ -1,0 +1,174 @@
+"""Semantic evidence: the vector cache, the background build, answering off the event loop, and what it changes."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+from bot.answer import Query
+from bot.engine import Engine
+from bot.question import focus, sentences
+from bot.semantic import Semantic, SemanticIndex, VectorCache, examples, semantic_of
+from bot.settings import BUNDLED_KNOWLEDGE, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".payhelp-cache" / "vectors.sqlite3"  # warmed by `make` (python -m bot kb vectors)
+
+
+class CountingEncoder:
+    """A deterministic stand-in for the model: a text's vector from its characters; counts what it encodes."""
+
+    name = "counting-test-encoder"
+
+    def __init__(self, delay: float = 0.0, gate: threading.Event | None = None) -> None:
+        self.encoded: list[str] = []
+        self.delay = delay
+        self.gate = gate
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.gate is not None:
+            self.gate.wait(5)
+        time.sleep(self.delay)
+        self.encoded.extend(texts)
+        rows = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in zip(rows, texts):
+            for char in text.lower():
+                row[ord(char) % 64] += 1.0
+            row /= np.linalg.norm(row) or 1.0
+        return rows
+
+
+@pytest.fixture(scope="session")
+def semantic_engine() -> Engine:
+    """The engine as it runs by default: lexical and semantic evidence (the real e5 model), vectors built."""
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(CACHE))
+    assert engine.settle(timeout=300)
+    return engine
+
+
+def test_cache_reencodes_only_the_texts_an_edit_changed(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    first = CountingEncoder()
+    SemanticIndex(first, cache, [("a", "where can i change money"), ("b", "atm for visa card")]).build()
+    second = CountingEncoder()
+    index = SemanticIndex(second, cache, [("a", "where can i change money"), ("b", "atm that takes my mastercard")])
+    index.build()
+    assert (sorted(first.encoded), second.encoded, index.ready) == (
+        ["atm for visa card", "where can i change money"], ["atm that takes my mastercard"], True
+    )
+
+
+def test_lexical_answers_until_the_vectors_are_ready(tmp_path: Path) -> None:
+    gate = threading.Event()
+    encoder = CountingEncoder(gate=gate)
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    before = engine.answer(Query(text="where can I exchange money"))
+    gate.set()
+    assert engine.settle(timeout=60)
+    after = engine.answer(Query(text="where can I exchange money"))
+    assert (before.topic, engine.responder.semantic is not None, after.topic) == ("currency-exchange", True, "currency-exchange")
+    assert "where can I exchange money" in encoder.encoded  # the message itself was encoded once the index was up
+
+
+def test_a_cache_that_cannot_be_opened_only_costs_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    bad = tmp_path / "not-a-database.sqlite3"
+    bad.write_text("this is not SQLite\n" * 100)
+    index = SemanticIndex(CountingEncoder(), VectorCache(bad), [("a", "hello"), ("b", "good bye")])
+    index.build()
+    assert (index.ready, index.similarity("hello") is not None) == (True, True)
+    assert "cannot be used" in caplog.text or "unreadable" in caplog.text
+
+
+def test_a_failing_encoder_leaves_the_lexical_matcher_answering(tmp_path: Path) -> None:
+    class Broken(CountingEncoder):
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            raise RuntimeError("model file damaged")
+
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", Broken()))
+    assert engine.settle(timeout=0.5) is False
+    index = engine.responder.semantic
+    assert index is not None and index.error == "model file damaged"
+    assert engine.answer(Query(text="where can I exchange money")).topic == "currency-exchange"
+
+
+async def test_an_encode_runs_off_the_event_loop(tmp_path: Path) -> None:
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", CountingEncoder()))
+    assert engine.settle(timeout=60)
+    index = engine.responder.semantic
+    assert index is not None
+    index.encoder = CountingEncoder(delay=0.5)  # a slow encode of the next message
+    ticks = 0
+
+    async def other_chats() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(other_chats())
+    answer = await engine.ask(Query(text="my card got stuck in the cash machine, what now"))
+    ticker.cancel()
+    assert answer.kind in ("faq", "clarify", "fallback")
+    assert ticks >= 20  # the loop kept serving others for the whole half second
+
+
+def test_examples_cover_every_topic_and_intent() -> None:
+    from bot.knowledge import require_knowledge
+
+    kb = require_knowledge(BUNDLED_KNOWLEDGE)
+    targets = {target for target, _ in examples(kb)}
+    assert targets == set(kb.topics) | set(kb.intents)
+
+
+def test_setting_turns_semantic_evidence_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEMANTIC_EVIDENCE", "false")
+    assert semantic_of(load_settings(env_file=None)) is None
+    monkeypatch.setenv("SEMANTIC_EVIDENCE", "true")
+    assert isinstance(semantic_of(load_settings(env_file=None)), Semantic)
+
+
+def test_long_message_is_read_for_its_question() -> None:
+    story = (
+        "We land in Yanji next Tuesday with my parents. It is our first time in China and we booked a tour. "
+        "My father only carries cash and my mother has a Visa card from our bank at home. "
+        "Where at the airport can we change dollars to yuan?"
+    )
+    assert focus(story) == "Where at the airport can we change dollars to yuan?"
+    assert focus("where can I change money") == "where can I change money"
+    assert sentences("第一句。第二句！第三句？") == ["第一句。", "第二句！", "第三句？"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Wie kann man in China als Besucher am besten bezahlen?", "payment-overview"),  # German: answered in English
+        ("Tengo yuanes de sobra, ¿puedo cambiarlos otra vez a euros antes de volver?", "exchange-back"),
+        ("Có thể đổi tiền đô sang nhân dân tệ ở đâu?", "currency-exchange"),
+        ("my bank at home blocked the payment when I tried to link it to the app", "mobile-pay-problems"),
+    ],
+)
+def test_semantic_evidence_understands_what_words_alone_miss(semantic_engine: Engine, text: str, topic: str) -> None:
+    assert semantic_engine.answer(Query(text=text)).topic == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Is it worth buying travel insurance before my China trip?", "香港那边能不能刷支付宝", "Какой VPN работает в Китае?"],
+)
+def test_travel_questions_that_sound_like_payment_fall_back(semantic_engine: Engine, text: str) -> None:
+    assert semantic_engine.answer(Query(text=text)).kind == "fallback"
+
+
+def test_vectors_are_cached_on_disk_by_text(semantic_engine: Engine) -> None:
+    index = semantic_engine.responder.semantic
+    assert index is not None
+    with sqlite3.connect(CACHE) as db:
+        stored = db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    assert stored >= len({text for _, text in index.examples})
