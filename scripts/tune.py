@@ -57,11 +57,10 @@ def main() -> None:
         return evaluate(cases, responder.answer).figures()
 
     if args.quick:
-        weight_grid = [
-            Weights(semantic=s, semantic_temperature=t, out_of_scope_coverage=o)
-            for s, t, o in itertools.product((0.5, 0.7), (0.005, 0.01), (0.0, 0.5, 1.0))
+        weight_grid = [Weights(semantic=s) for s in (0.5, 0.7)]
+        threshold_grid = [
+            Thresholds(answer=a, semantic_gate=g, margin=m) for a, g, m in itertools.product((0.46, 0.52), (0.3, 0.45), (0.04, 0.07))
         ]
-        threshold_grid = [Thresholds(answer=a, semantic_gate=g) for a, g in itertools.product((0.52, 0.58), (0.3, 0.45))]
     else:
         weight_grid = [
             Weights(coverage=c, example=e, bayes=b, semantic=s, semantic_temperature=t)
