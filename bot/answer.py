@@ -16,8 +16,8 @@ class Query(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: str = ""
-    lat: float | None = None
-    lon: float | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
     hint: str | None = None  # Telegram language_code, e.g. "ko" or "en-US"
     saved_lang: str | None = None  # the user's stored choice
     elder: bool = False  # older person's mode: short numbered steps

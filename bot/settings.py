@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -96,6 +98,20 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         error = exc.errors()[0]
         name = ".".join(str(part) for part in error["loc"][:1]) or "settings"
         raise SettingsError(f"setting {name}: {_plain(error)}") from None
+
+
+def unknown_names(env_file: str | Path = ".env") -> list[str]:
+    """One warning for each name in `env_file` that is no setting (a typo is otherwise silently ignored)."""
+    path = Path(env_file)
+    if not path.is_file():
+        return []
+    warnings = []
+    for name in dotenv_values(path):
+        if name not in Settings.model_fields:
+            close = difflib.get_close_matches(name.upper(), list(Settings.model_fields), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "see .env.example for the settings"
+            warnings.append(f"{path}: {name} is not a setting; {hint}")
+    return warnings
 
 
 def _plain(error: dict) -> str:

@@ -96,6 +96,23 @@ async def _connect(path: str) -> aiosqlite.Connection:
         raise
 
 
+async def _prepare(db: aiosqlite.Connection) -> bytes:
+    """Set the pragmas, create or upgrade the schema, and return the HMAC key (made once per database)."""
+    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
+    await db.executescript(SCHEMA)
+    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
+    if "question" not in columns:  # databases made before feedback kept the question
+        await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
+    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
+    if row is None:
+        key = secrets.token_hex(32)
+        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
+    else:
+        key = row[0]
+    return str(key).encode()
+
+
 class Store:
     """One SQLite file; opened lazily, so handlers and tests need no start-up hook."""
 
@@ -118,19 +135,11 @@ class Store:
                     # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
                     # several statements that belong together run in an explicit transaction (transaction()).
                     db = await _connect(self.path)
-                    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-                    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
-                    await db.executescript(SCHEMA)
-                    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
-                    if "question" not in columns:  # databases made before feedback kept the question
-                        await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
-                    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
-                    if row is None:
-                        key = secrets.token_hex(32)
-                        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
-                    else:
-                        key = row[0]
-                    self._key = key.encode()
+                    try:
+                        self._key = await _prepare(db)
+                    except BaseException:
+                        await db.close()  # else aiosqlite's thread keeps the process alive (a CLI would hang)
+                        raise
                     self._db = db
         return self._db
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from urllib.parse import urlparse
 
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -38,10 +42,10 @@ def build_application(settings: Settings, engine: Engine, request: BaseRequest |
     """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
     install_redaction(settings.TELEGRAM_BOT_TOKEN)
     application = builder(settings, request).post_init(_post_init).post_shutdown(_post_shutdown).build()
-    known = {*commands.COMMANDS, *staff.STAFF_COMMANDS, "cancel"}
+    known = {*commands.COMMANDS, "cancel"}  # staff commands are unknown to non-staff
     application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=known)
     guard.register(application)
-    staff.register(application, settings.STAFF_CHAT_ID)
+    staff.register(application, settings.STAFF_USER_IDS, settings.STAFF_CHAT_ID)
     complaints.register(application)
     commands.register(application)
     privacy.register(application)
@@ -61,8 +65,16 @@ async def _post_shutdown(application: Application) -> None:
 
 
 def run_telegram(settings: Settings, engine: Engine) -> int:
-    """Poll Telegram until stopped, or serve a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    """Poll Telegram until stopped, or serve a webhook when TELEGRAM_WEBHOOK_URL is set.
+
+    Telegram unreachable (as on mainland networks) or a rejected token is one line on stderr, exit code 1.
+    """
     logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which hold the token
+    install_redaction(settings.TELEGRAM_BOT_TOKEN)
+    problem = asyncio.run(reachable(settings))
+    if problem is not None:
+        sys.stderr.write(f"payhelp: {problem}\n")
+        return 1
     application = build_application(settings, engine)
     if settings.TELEGRAM_WEBHOOK_URL:
         application.run_webhook(
@@ -73,3 +85,22 @@ def run_telegram(settings: Settings, engine: Engine) -> int:
     else:
         application.run_polling()
     return 0
+
+
+async def reachable(settings: Settings, request: BaseRequest | None = None) -> str | None:
+    """One getMe before starting: None when Telegram answers, else the one line to print.
+
+    python-telegram-bot would log its start-up failure as a long traceback; a user needs to know
+    that Telegram is blocked on mainland networks and what to do instead.
+    """
+    bot = Bot(settings.TELEGRAM_BOT_TOKEN, base_url=settings.TELEGRAM_BASE_URL, request=request or HTTPXRequest())
+    try:
+        async with bot:
+            return None
+    except InvalidToken:
+        return "Telegram rejected TELEGRAM_BOT_TOKEN; get a new token from @BotFather"
+    except NetworkError as exc:
+        return (
+            f"cannot reach Telegram at {settings.TELEGRAM_BASE_URL} (TELEGRAM_BASE_URL): {exc}. Telegram is blocked "
+            "on mainland China networks: use the web channel, or point TELEGRAM_BASE_URL at a self-hosted Bot API server"
+        )

@@ -16,6 +16,7 @@ from bot.language import hint_language
 from bot.settings import Settings
 from bot.storage import Prefs, Store
 from bot.casework import link_ticket, open_ticket
+from bot.chat import without_help_desk
 from handlers.render import Reply, escape, render
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ async def send(message: Message, reply: Reply) -> Message:
 async def hand_off(message: Message, answer: Answer, s: Session, question: str | None) -> Answer:
     """Open a ticket in the staff group (committed first), or give the hotline when there is no group."""
     if s.settings.STAFF_CHAT_ID is None:
-        return answer.model_copy(update={"text": s.kb.text("handoff_unavailable", answer.lang)})
+        return without_help_desk(answer, s.kb)
     last_question, last_answer = s.user_data.get("last", (question or "", None))
     bot_text = last_answer.text if last_answer is not None else ""
     zh_text = s.engine.responder.in_language(last_answer, "zh").text if last_answer is not None else ""

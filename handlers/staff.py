@@ -1,7 +1,9 @@
 """The help desk: replies to tickets, /send, /close, /stats, /unanswered, /reload, and forwarded queries.
 
-Staff are the STAFF_USER_IDS, and anyone writing in the STAFF_CHAT_ID group. Everyone else gets
-the ordinary unknown-command reply, so nothing about these commands leaks.
+Staff are the STAFF_USER_IDS, in the staff group and in private. Only when that list is empty does
+writing in the STAFF_CHAT_ID group make someone staff. The handlers carry this as a filter, so
+for everyone else no staff handler runs: they get the ordinary unknown-command reply, and nothing
+about these commands leaks.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.answer import Query
@@ -19,60 +20,44 @@ from handlers.render import Reply, escape, render, split_html
 from handlers.session import Session, send, session
 
 log = logging.getLogger(__name__)
-STAFF_COMMANDS = ("stats", "unanswered", "reload", "send", "close")
 
 
-def register(application: Application, staff_chat_id: int | None) -> None:
-    """Add the staff handlers; they come before the visitors' handlers."""
-    for name, callback in (("stats", stats_command), ("unanswered", unanswered_command), ("reload", reload_command), ("send", send_command), ("close", close_command)):
-        application.add_handler(CommandHandler(name, callback))
+def staff_filter(user_ids: tuple[int, ...], staff_chat_id: int | None) -> filters.BaseFilter:
+    """Who acts as staff: the listed users; only when there is no list, anyone in the staff group."""
+    if user_ids:
+        return filters.User(user_id=user_ids)
     if staff_chat_id is not None:
-        application.add_handler(MessageHandler(filters.Chat(chat_id=staff_chat_id) & filters.REPLY & filters.TEXT & ~filters.COMMAND, staff_reply))
+        log.warning("STAFF_USER_IDS is empty: everyone in the staff group (STAFF_CHAT_ID) acts as staff")
+        return filters.Chat(chat_id=staff_chat_id)
+    return filters.User(user_id=())  # nobody
 
 
-def is_staff(update: Update, s: Session) -> bool:
-    """Staff by user id, or by writing in the staff group."""
-    chat = update.effective_chat
-    return s.is_staff or (chat is not None and s.settings.STAFF_CHAT_ID is not None and chat.id == s.settings.STAFF_CHAT_ID)
-
-
-async def _not_for_you(update: Update, s: Session) -> None:
-    """Exactly what any unknown command gets."""
-    message = update.effective_message
-    if message.chat.type == ChatType.PRIVATE:
-        await send(message, Reply((escape(s.kb.text("unknown_command", s.lang)),)))
-
-
-async def _staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session | None:
-    s = await session(update, context)
-    if not is_staff(update, s):
-        await _not_for_you(update, s)
-        return None
-    return s
+def register(application: Application, user_ids: tuple[int, ...], staff_chat_id: int | None) -> None:
+    """Add the staff handlers; a non-staff update matches none of them."""
+    staff = staff_filter(user_ids, staff_chat_id)
+    for name, callback in (("stats", stats_command), ("unanswered", unanswered_command), ("reload", reload_command), ("send", send_command), ("close", close_command)):
+        application.add_handler(CommandHandler(name, callback, staff))
+    if staff_chat_id is not None:
+        in_group = filters.Chat(chat_id=staff_chat_id)
+        application.add_handler(MessageHandler(in_group & staff & filters.REPLY & filters.TEXT & ~filters.COMMAND, staff_reply))
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats [days]: usage over a period (7 days by default)."""
-    s = await _staff(update, context)
-    if s is None:
-        return
+    s = await session(update, context)
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else 7
     await send(update.effective_message, Reply(split_html(escape(format_stats(await stats(s.store, max(1, min(days, 3650))))))))
 
 
 async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unanswered: questions that fell back or got 👎, most frequent first."""
-    s = await _staff(update, context)
-    if s is None:
-        return
+    s = await session(update, context)
     await send(update.effective_message, Reply(split_html(escape(format_unanswered(await unanswered(s.store))))))
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload: re-read knowledge/; on errors the old knowledge stays and the errors are shown."""
-    s = await _staff(update, context)
-    if s is None:
-        return
+    s = await session(update, context)
     await send(update.effective_message, Reply(split_html(escape(reload_report(s.engine.reload(), s)))))
 
 
@@ -118,9 +103,9 @@ async def _deliver(message: Message, ticket: Ticket, text: str, confirmation: st
 
 async def _staff_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Session, Ticket] | None:
     """A staff member's command replying to a ticket, or None (after saying why)."""
-    s = await _staff(update, context)
-    ticket = await _ticket(update, s) if s is not None else None
-    return (s, ticket) if s is not None and ticket is not None else None
+    s = await session(update, context)
+    ticket = await _ticket(update, s)
+    return (s, ticket) if ticket is not None else None
 
 
 async def send_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -58,6 +58,9 @@ MISTAKES = [
     ("missing city", "places", PLACE.replace("city: yanji", "city: atlantis"), "knowledge/places/zz.yaml:3: city: no city 'atlantis' in regions.yaml (in extra-atm)"),
     ("YAML syntax", "faq", TOPIC.replace("  answer:\n", "  answer: [\n"), "knowledge/faq/zz.yaml:15: file: YAML syntax: expected ',' or ']', but got ':'"),
     ("duplicate key", "faq", TOPIC.replace("  source: general practice\n", "  source: general practice\n  source: again\n"), "knowledge/faq/zz.yaml:3: file: duplicate key 'source'"),
+    ("HTML in an answer", "faq", TOPIC.replace("en: Answer", "en: Pay at <b>the counter</b>"), "knowledge/faq/zz.yaml:15: answer.en: write plain text, not HTML or Markdown: '<b>' (in extra-topic)"),
+    ("Markdown in an answer", "faq", TOPIC.replace("en: Answer", "en: Pay at **the counter**"), "knowledge/faq/zz.yaml:15: answer.en: write plain text, not HTML or Markdown: '**t' (in extra-topic)"),
+    ("Markdown link in a summary", "places", PLACE.replace("en: Test,", "en: '[map](https://example.com)',"), "knowledge/places/zz.yaml:8: summary.en: write plain text, not HTML or Markdown: '[map](https://example.com)' (in extra-atm)"),
     ("not a list", "faq", "id: lonely\n", "knowledge/faq/zz.yaml:1: file: must be a list of entries (each starting with '- id:')"),
 ]
 
@@ -109,3 +112,27 @@ def test_binary_garbage_gives_a_line_not_a_traceback(kb_copy: Path, monkeypatch:
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
     code, out = run_cli("kb", "check")
     assert (code, [line for line in out.splitlines() if "zz.yaml" in line]) == (1, ["knowledge/faq/zz.yaml:1: file: not UTF-8 text (invalid start byte)"])
+
+
+@pytest.mark.parametrize(("name", "broken", "expected"), [
+    ("a missing ]", ("related: [cash-refusal-complaint, change-pack, currency-exchange, payment-overview]", "related: [cash-refusal-complaint, change-pack, currency-exchange, payment-overview"), "knowledge/faq/cash.yaml:8: file: YAML syntax: expected ',' or ']', but got ':'"),
+    ("a tab", ("\n    zh: [现金,", "\n\tzh: [现金,"), "knowledge/faq/cash.yaml:9: file: YAML syntax: found character '\\t' that cannot start any token"),
+], ids=["missing-bracket", "tab"])
+def test_a_yaml_syntax_error_is_one_line_and_nothing_that_follows_from_it(kb_copy: Path, monkeypatch: pytest.MonkeyPatch, name: str, broken: tuple[str, str], expected: str) -> None:
+    cash = kb_copy / "faq" / "cash.yaml"
+    text = cash.read_text(encoding="utf-8")
+    assert broken[0] in text
+    cash.write_text(text.replace(broken[0], broken[1], 1), encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "check")
+    assert (code, out.splitlines()) == (1, [expected, f"1 error(s), 0 warning(s) in {kb_copy}"])
+
+
+def test_an_empty_knowledge_dir_is_one_line_naming_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty" / "faq").mkdir(parents=True)
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path / "empty"))
+    code, out = run_cli("kb", "check")
+    assert (code, out.splitlines()) == (1, [
+        f"{tmp_path / 'empty'}:1: KNOWLEDGE_DIR: no knowledge files in this folder (faq/*.yaml, places/*.yaml, ui.yaml ...); is it the right one?",
+        f"1 error(s), 0 warning(s) in {tmp_path / 'empty'}",
+    ])

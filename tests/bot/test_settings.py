@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import BUNDLED_KNOWLEDGE, Settings, SettingsError, load_settings
-from tests.helpers import run_process
+from tests.helpers import run_cli, run_process
 
 
 def test_defaults_need_nothing() -> None:
@@ -69,3 +69,12 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(Exception):
         settings.LOG_LEVEL = "DEBUG"  # type: ignore[misc]
+
+
+def test_a_misspelt_name_in_env_is_warned_about_with_the_closest_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKN=123456789:AAtest-token-for-offline-tests-only\nDEFAULT_LANGUAGE=ko\nFAVOURITE_COLOUR=blue\n")
+    code, out = run_cli("ask", "hello")
+    assert (code, capsys.readouterr().err) == (0, (
+        "payhelp: warning: .env: TELEGRAM_BOT_TOKN is not a setting; did you mean TELEGRAM_BOT_TOKEN?\n"
+        "payhelp: warning: .env: FAVOURITE_COLOUR is not a setting; see .env.example for the settings\n"
+    ))

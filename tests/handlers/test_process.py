@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from handlers.fake_api import LoopbackBotAPI
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_process
 from tests.telegram_helpers import TOKEN, message
 
 
@@ -134,3 +134,26 @@ def _language_prompt_after_edit(tmp_path: Path, kb_copy: Path, old: str, new: st
 def test_sighup_and_the_watch_reload_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:
     assert _language_prompt_after_edit(tmp_path, kb_copy, '  en: "Choose your language"', "  en: Pick a language, please", "0", sighup=True) == "Pick a language, please"
     assert _language_prompt_after_edit(tmp_path, kb_copy, "Pick a language, please", "Which language?", "0.5", sighup=False) == "Which language?"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_telegram_unreachable_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_closed_port()}/bot"
+    result = run_process("run", env={"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base, "DATABASE_PATH": str(tmp_path / "db")}, timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"payhelp: cannot reach Telegram at {base} (TELEGRAM_BASE_URL): httpx.ConnectError: All connection attempts failed. "
+        "Telegram is blocked on mainland China networks: use the web channel, or point TELEGRAM_BASE_URL at a self-hosted Bot API server\n"
+    )
+
+
+def test_a_token_telegram_rejects_is_one_line(tmp_path: Path) -> None:
+    with LoopbackBotAPI() as api:
+        api.api.fault = lambda method, params: (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        result = run_process("run", env={"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url, "DATABASE_PATH": str(tmp_path / "db")}, timeout=60)
+    assert (result.returncode, result.stderr) == (1, "payhelp: Telegram rejected TELEGRAM_BOT_TOKEN; get a new token from @BotFather\n")

@@ -39,7 +39,7 @@ def test_what_telegram_receives_is_valid_html_under_4096(text: str, hint: str | 
 
 
 @settings(max_examples=100, deadline=None)
-@given(lat=st.floats(allow_nan=False, allow_infinity=False), lon=st.floats(allow_nan=False, allow_infinity=False))
+@given(lat=st.floats(min_value=-90, max_value=90), lon=st.floats(min_value=-180, max_value=180))
 def test_any_location_gets_a_nearby_answer(lat: float, lon: float) -> None:
     answer = ENGINE.answer(Query(lat=lat, lon=lon))
     assert answer.kind == "nearby" and answer.text.strip()

@@ -226,3 +226,36 @@ async def test_feedback_and_language_survive_a_restart_and_kb_unanswered_reads_t
         await restarted.stop()
     result = run_process("kb", "unanswered", env={"DATABASE_PATH": str(desk.settings.DATABASE_PATH)})
     assert result.returncode == 0 and "[en] how to pay the rent on my flat" in result.stdout
+
+
+GROUP_MEMBER = 66  # in the staff group, not in STAFF_USER_IDS
+
+
+@pytest.mark.parametrize("command", ["reply", "/send currency-exchange", "/close", "/reload", "/stats"])
+async def test_a_group_member_not_in_staff_user_ids_cannot_act_as_staff(desk: Harness, command: str) -> None:
+    ticket_id, _ = await _open_ticket(desk)
+    text = "请告诉我您的银行卡号" if command == "reply" else command
+    calls = await desk.send(staff_message(text, reply_to=ticket_id, user_id=GROUP_MEMBER))
+    assert [c.params.get("chat_id") for c in calls if c.method == "sendMessage"] == []
+    db = await desk.app.bot_data["store"].db()
+    assert await (await db.execute("SELECT status FROM tickets WHERE id = 1")).fetchone() == ("open",)
+
+
+async def test_a_staff_user_in_private_is_staff_and_a_group_member_is_not(desk: Harness) -> None:
+    assert texts(await desk.send(message("/stats", user_id=STAFF_USER, lang="zh")))[0].startswith("📊 7 days:")
+    assert texts(await desk.send(message("/stats", user_id=GROUP_MEMBER, lang="zh"))) != []
+    assert not texts(await desk.send(message("/stats", user_id=GROUP_MEMBER, lang="zh")))[0].startswith("📊")
+
+
+async def test_without_staff_user_ids_the_staff_group_counts_and_a_warning_is_logged(engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING"):
+        desk = await Harness(engine, tmp_path / "g.sqlite3", STAFF_CHAT_ID=STAFF_GROUP).start()
+    try:
+        assert [r.getMessage() for r in caplog.records if r.name == "handlers.staff"] == [
+            "STAFF_USER_IDS is empty: everyone in the staff group (STAFF_CHAT_ID) acts as staff"
+        ]
+        ticket_id, _ = await _open_ticket(desk)
+        replied = await desk.send(staff_message("您好", reply_to=ticket_id, user_id=GROUP_MEMBER))
+        assert [c.params["chat_id"] for c in replied if c.method == "sendMessage"] == ["7", str(STAFF_GROUP)]
+    finally:
+        await desk.stop()
