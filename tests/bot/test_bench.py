@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.bench import baseline, percentile
 from bot.evaluation import Case
 from bot.knowledge import require_knowledge
@@ -13,6 +15,7 @@ from bot.synthetic import with_generated
 from tests.helpers import run_cli
 
 
+@pytest.mark.slow  # about 70 s: every figure of the benchmark, small sizes; run with `make soak`
 def test_bench_quick_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     code, text = run_cli("bench", "--quick", "--out", str(out))
