@@ -6,8 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.contract import Want
+
 Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
-Want = Literal["atm", "exchange", "bank", "service-center"]
+__all__ = ["Answer", "Kind", "Query", "Want"]
 
 
 class Query(BaseModel):

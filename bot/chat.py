@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
+from bot.contract import LANGUAGES
 from bot.answer import Answer, Query
 from bot.engine import Engine
 from bot.knowledge import Knowledge
-from bot.language import SUPPORTED
 from bot.render import as_line, as_text
 from bot.storage import Store
 
@@ -80,11 +80,11 @@ def run_chat(
     record: Recorder | None = None,
 ) -> int:
     """Answer each line until the input ends or /quit; interactive use adds a greeting and a prompt."""
-    state = _State(saved=lang if lang in SUPPORTED else None, last_lang=lang if lang in SUPPORTED else "en")
+    state = _State(saved=lang if lang in LANGUAGES else None, last_lang=lang if lang in LANGUAGES else "en")
     if interactive:
         kb = engine.responder.kb
         greeting = engine.answer(Query(text="hello", saved_lang=state.saved))
-        stdout.write(kb.text("greeting", greeting.lang) + "\n(/lang zh|en|ko|ru|ja, /elder, /quit)\n")
+        stdout.write(kb.text("greeting", greeting.lang) + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /quit)\n")
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -110,8 +110,8 @@ def _reply(engine: Engine, state: _State, text: str, record: Recorder | None) ->
     kb = engine.responder.kb
     if text == "/lang" or text.startswith("/lang "):
         choice = text.split()[-1].lower()
-        if choice not in SUPPORTED:
-            return "/lang " + "|".join(SUPPORTED)
+        if choice not in LANGUAGES:
+            return "/lang " + "|".join(LANGUAGES)
         state.saved = state.last_lang = choice
         return kb.text("language_set", choice)
     if text == "/elder":

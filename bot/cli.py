@@ -11,6 +11,7 @@ import sys
 from typing import IO, Awaitable, Callable, Sequence, TypeVar
 
 from bot.answer import Answer, Query
+from bot.contract import WANTS
 from bot.chat import StoreRecorder, run_chat
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", help="the user's Telegram language_code, as a hint")
     ask.add_argument("--lat", type=_degrees(90), help="latitude of a shared location (-90 to 90)")
     ask.add_argument("--lon", type=_degrees(180), help="longitude of a shared location (-180 to 180)")
-    ask.add_argument("--want", choices=("atm", "exchange", "bank", "service-center"), help="what to look for near the location")
+    ask.add_argument("--want", choices=WANTS, help="what to look for near the location")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
     bench = sub.add_parser("bench", help="speed, memory and answer quality, and how they grow")

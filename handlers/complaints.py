@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.casework import add_complaint
+from bot.contract import Complain, SkipDate, encode, wants
 from bot.storage import Draft
 from handlers.render import Reply, escape
 from handlers.session import Session, send, session
@@ -25,8 +26,8 @@ PRIVATE_TEXT = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 def register(application: Application) -> None:
     """Add the complaint handlers: starting, each step, skipping the date, cancelling."""
     application.add_handler(CommandHandler("complain", begin, filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(begin, pattern="^c$"))
-    application.add_handler(CallbackQueryHandler(skip_date, pattern="^cs$"))
+    application.add_handler(CallbackQueryHandler(begin, pattern=wants(Complain)))
+    application.add_handler(CallbackQueryHandler(skip_date, pattern=wants(SkipDate)))
     application.add_handler(CommandHandler("cancel", cancel, filters.ChatType.PRIVATE))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & PRIVATE_TEXT, step), group=DRAFT_GROUP)
 
@@ -52,7 +53,7 @@ async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update.effective_message, Reply((escape(s.kb.text("complain_what", s.lang)),)))
     elif draft.step == "what":
         await s.store.save_draft(s.user_id, Draft("when", place=draft.place, what=text))
-        skip = InlineKeyboardMarkup([[InlineKeyboardButton(s.kb.text("btn.skip", s.lang), callback_data="cs")]])
+        skip = InlineKeyboardMarkup([[InlineKeyboardButton(s.kb.text("btn.skip", s.lang), callback_data=encode(SkipDate()))]])
         await send(update.effective_message, Reply((escape(s.kb.text("complain_date", s.lang)),), skip))
     else:
         await _file(update, context, s, draft, text)

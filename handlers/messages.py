@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from handlers.buttons import run_action
-from handlers.render import Reply, button_label_topic, escape, menu_keyboard, split_html
+from handlers.render import Reply, button_label_action, escape, menu_keyboard, split_html
 from handlers.session import reply_answer, send, session
 from handlers.staff import staff_query
 
@@ -47,7 +47,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if s.is_staff and message.chat.type == ChatType.PRIVATE:
         await staff_query(message, s, question)  # forwarded or typed for a visitor
         return
-    action = button_label_topic(s.kb, question)  # elder mode's big buttons act like menu buttons
+    action = button_label_action(s.kb, question)  # elder mode's big buttons act like menu buttons
     if action is not None:
         await run_action(update, context, s, action)
         return
