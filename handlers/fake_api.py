@@ -7,6 +7,7 @@ so a real `python -m bot run` process can talk to it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -102,10 +103,14 @@ def _decode(params: dict[str, Any]) -> dict[str, Any]:
 
 
 class FakeRequest(BaseRequest):
-    """A BaseRequest that sends nothing over the network: `FakeBotAPI` answers in-process."""
+    """A BaseRequest that sends nothing over the network: `FakeBotAPI` answers in-process.
 
-    def __init__(self, api: FakeBotAPI | None = None) -> None:
+    `latency` seconds pass before each answer, as a round trip to Telegram would take.
+    """
+
+    def __init__(self, api: FakeBotAPI | None = None, latency: float = 0.0) -> None:
         self.api = api or FakeBotAPI()
+        self.latency = latency
 
     @property
     def read_timeout(self) -> float | None:
@@ -120,6 +125,8 @@ class FakeRequest(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **_: Any) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = _decode(dict(request_data.json_parameters)) if request_data else {}
+        if self.latency:
+            await asyncio.sleep(self.latency)
         status, body = self.api.handle(api_method, params)
         return status, json.dumps(body).encode()
 

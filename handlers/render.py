@@ -31,6 +31,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def clip(text: str, limit: int = LIMIT) -> str:
+    """Escape `text` for HTML and cut it to `limit` characters, never inside an entity such as &amp;."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[:limit]
+    amp = cut.rfind("&")
+    return cut[:amp] if amp != -1 and ";" not in cut[amp:] else cut
+
+
 def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
     """Split escaped text at paragraph, then line, then word boundaries; never inside an entity."""
     chunks: list[str] = []

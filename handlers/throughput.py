@@ -24,7 +24,7 @@ from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from handlers.app import build_application, builder
 from handlers.fake_api import FakeRequest
 from handlers.render import Reply, render
-from handlers.session import send
+from handlers.reply import send
 
 TOKEN = "123456789:AAbenchmark-token-offline-only"
 
@@ -52,7 +52,7 @@ async def _rate(application: Application, updates: list[dict[str, Any]]) -> floa
             await application.process_update(update)
         return len(parsed) / (time.perf_counter() - start)
     finally:
-        store = application.bot_data.get("store")
+        store = getattr(application.bot_data, "store", None)
         if store is not None:
             await store.close()
         await application.shutdown()

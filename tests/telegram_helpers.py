@@ -76,7 +76,7 @@ class Harness:
         return self
 
     async def stop(self) -> None:
-        await self.app.bot_data["store"].close()
+        await self.app.bot_data.store.close()
         await self.app.shutdown()
 
     async def send(self, update: dict[str, Any]) -> list[Call]:

@@ -59,7 +59,7 @@ async def test_clarify_shows_suggestions_and_none_of_these(bot: Harness, engine:
     from bot.answer import Answer
 
     clarify = Answer(kind="clarify", lang="ru", text="?", suggestions=("cash-rights", "cash-refusal-complaint"))
-    monkeypatch.setattr(engine, "answer", lambda query: clarify)
+    monkeypatch.setattr(engine.responder, "answer", lambda query: clarify)
     calls = await bot.send(message("наличные", lang="ru"))
     assert [d for _, d in buttons(calls[0])] == ["t:cash-rights", "t:cash-refusal-complaint", "n"]
     assert buttons(calls[0])[-1][0] == engine.responder.kb.text("clarify_none", "ru")
@@ -162,7 +162,7 @@ async def test_feedback_is_thanked_and_stored(bot: Harness, engine: Engine) -> N
     down = await bot.send(callback("f:0:currency-exchange"))
     assert texts(down) == [ui(engine, "feedback_sorry", "en")]
     assert [d for _, d in buttons(down[1])] == ["h", "m"]
-    assert await bot.app.bot_data["store"].feedback_counts() == {"helpful": 1, "unhelpful": 1}
+    assert await bot.app.bot_data.store.feedback_counts() == {"helpful": 1, "unhelpful": 1}
 
 
 async def test_person_button_without_a_staff_group_gives_the_hotline(bot: Harness, engine: Engine) -> None:

@@ -41,7 +41,7 @@ async def test_forbidden_is_noted_and_not_retried(engine: Engine, tmp_path: Path
         bot.api.fault = once(403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
         calls = await bot.send(message("where can I exchange money", user_id=99))
         assert (bot.api.fault.state["attempts"], calls) == (1, [])
-        db = await bot.app.bot_data["store"].db()
+        db = await bot.app.bot_data.store.db()
         row = await (await db.execute("SELECT blocked FROM users WHERE user_id = 99")).fetchone()
         assert row == (1,)
     finally:

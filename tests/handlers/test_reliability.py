@@ -177,11 +177,11 @@ async def test_a_crash_while_reloading_keeps_the_last_good_knowledge(kb_copy: Pa
 
 async def test_locked_database_still_answers(bot: Harness) -> None:
     await bot.send(message("hello"))
-    await bot.app.bot_data["store"].flush()
+    await bot.app.bot_data.store.flush()
     blocker = sqlite3.connect(bot.settings.DATABASE_PATH, timeout=0.1)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        bot.app.bot_data["store"]._prefs.clear()
+        bot.app.bot_data.store._prefs.clear()
         calls = await bot.send(message("where can I exchange money", user_id=31))
         assert len(texts(calls)) == 1
     finally:
@@ -195,7 +195,7 @@ async def test_read_only_or_deleted_database_still_answers(engine: Engine, tmp_p
     harness = await Harness(engine, folder / "db.sqlite3").start()
     try:
         await harness.send(message("hello", user_id=40))
-        await harness.app.bot_data["store"].close()
+        await harness.app.bot_data.store.close()
         for path in folder.iterdir():
             path.chmod(stat.S_IRUSR)
         folder.chmod(stat.S_IRUSR | stat.S_IXUSR)

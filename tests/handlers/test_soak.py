@@ -77,7 +77,7 @@ async def test_ten_thousand_updates_with_faults_each_answered_exactly_once(engin
             await asyncio.sleep(2.0)  # anything answered twice would show up now
             await application.updater.stop()
             await application.stop()
-            await application.bot_data["store"].close()  # run_polling's post_shutdown does this in production
+            await application.bot_data.store.close()  # run_polling's post_shutdown does this in production
     sent = Counter(c.params["chat_id"] for c in api.api.sent("sendMessage"))
     answered = Counter(c.params["callback_query_id"] for c in api.api.sent("answerCallbackQuery"))
     assert sent == per_chat

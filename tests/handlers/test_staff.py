@@ -66,7 +66,7 @@ async def test_staff_reply_send_and_close_reach_the_user_and_survive_a_restart(d
         assert [c.params["text"] for c in sent if c.params["chat_id"] == "7"] == [esc(engine.responder.faq("currency-exchange", "ko").text)]
         closed = await restarted.send(staff_message("/close", reply_to=ticket_id))
         assert [c.params["text"] for c in closed if c.params["chat_id"] == "7"] == [esc(engine.responder.kb.text("handoff_closed", "ko"))]
-        db = await restarted.app.bot_data["store"].db()
+        db = await restarted.app.bot_data.store.db()
         assert await (await db.execute("SELECT status FROM tickets WHERE id = 1")).fetchone() == ("closed",)
     finally:
         await restarted.stop()
@@ -165,7 +165,7 @@ async def test_a_complaint_half_written_survives_a_restart(desk: Harness, engine
         assert texts(await restarted.send(message("현금을 안 받았어요", user_id=15, lang="ko"))) == [esc(kb.text("complain_date", "ko"))]
         done = await restarted.send(message("11월 30일", user_id=15, lang="ko"))
         assert texts(done)[:1] == [esc(kb.text("complain_done", "ko", ref="C-000001"))]
-        db = await restarted.app.bot_data["store"].db()
+        db = await restarted.app.bot_data.store.db()
         rows = await (await db.execute("SELECT place, what, happened_on FROM complaints")).fetchall()
         assert rows == [("연길 야시장 노점", "현금을 안 받았어요", "11월 30일")]
     finally:
@@ -176,7 +176,7 @@ async def test_a_draft_left_for_over_half_an_hour_is_forgotten(desk: Harness, en
     await desk.send(message("/complain", user_id=16))
     restarted = await desk.restart()
     try:
-        db = await restarted.app.bot_data["store"].db()
+        db = await restarted.app.bot_data.store.db()
         await db.execute("UPDATE complaint_drafts SET updated = '2026-01-01T00:00:00+00:00'")
         question = "where can I exchange money"
         assert texts(await restarted.send(message(question, user_id=16))) == reply_texts(engine, question)  # answered, not taken as the place
@@ -194,7 +194,7 @@ async def test_privacy_and_forget(desk: Harness, engine: Engine) -> None:
     assert texts(await desk.send(message("/privacy", user_id=14, lang="ru"))) == [esc(kb.text("privacy", "ru", days=90))]
     await desk.send(callback("l:ja", user_id=14))
     await desk.send(message("where can I exchange money", user_id=14))
-    store = desk.app.bot_data["store"]
+    store = desk.app.bot_data.store
     db = await store.db()
     await store.flush()
     assert await (await db.execute("SELECT COUNT(*) FROM events WHERE user_key = ?", (store.user_key(14),))).fetchone() == (1,)
@@ -206,7 +206,7 @@ async def test_privacy_and_forget(desk: Harness, engine: Engine) -> None:
 
 
 async def test_old_statistics_are_purged(desk: Harness) -> None:
-    store = desk.app.bot_data["store"]
+    store = desk.app.bot_data.store
     db = await store.db()
     await db.execute("INSERT INTO events (ts, user_key, lang, kind) VALUES ('2000-01-01T00:00:00+00:00', 'k', 'en', 'faq')")
     await db.commit()
@@ -220,8 +220,8 @@ async def test_feedback_and_language_survive_a_restart_and_kb_unanswered_reads_t
     await desk.send(callback("l:ko", user_id=16))
     restarted = await desk.restart()
     try:
-        assert (await restarted.app.bot_data["store"].prefs(16)).lang == "ko"
-        assert await restarted.app.bot_data["store"].feedback_counts() == {"helpful": 0, "unhelpful": 1}
+        assert (await restarted.app.bot_data.store.prefs(16)).lang == "ko"
+        assert await restarted.app.bot_data.store.feedback_counts() == {"helpful": 0, "unhelpful": 1}
     finally:
         await restarted.stop()
     result = run_process("kb", "unanswered", env={"DATABASE_PATH": str(desk.settings.DATABASE_PATH)})
@@ -237,7 +237,7 @@ async def test_a_group_member_not_in_staff_user_ids_cannot_act_as_staff(desk: Ha
     text = "请告诉我您的银行卡号" if command == "reply" else command
     calls = await desk.send(staff_message(text, reply_to=ticket_id, user_id=GROUP_MEMBER))
     assert [c.params.get("chat_id") for c in calls if c.method == "sendMessage"] == []
-    db = await desk.app.bot_data["store"].db()
+    db = await desk.app.bot_data.store.db()
     assert await (await db.execute("SELECT status FROM tickets WHERE id = 1")).fetchone() == ("open",)
 
 

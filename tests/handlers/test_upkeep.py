@@ -13,7 +13,7 @@ from handlers.upkeep import flush_statistics
 
 
 def _context(store: Store) -> SimpleNamespace:
-    return SimpleNamespace(application=SimpleNamespace(bot_data={"store": store}))
+    return SimpleNamespace(store=store)  # a job context: only .store is read
 
 
 async def test_the_job_writes_statistics_kept_in_memory(tmp_path: Path) -> None:
