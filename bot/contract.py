@@ -15,7 +15,9 @@ from typing import Literal, get_args
 # Languages: PayHelp answers in these five; everything else is answered in English.
 Lang = Literal["zh", "en", "ko", "ru", "ja"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
-LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType({"zh": "中文", "en": "English", "ko": "한국어", "ru": "Русский", "ja": "日本語"})
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {"zh": "中文", "en": "English", "ko": "한국어", "ru": "Русский", "ja": "日本語"}
+)
 
 # What to look for near a shared location.
 Want = Literal["atm", "exchange", "bank", "service-center"]
@@ -23,16 +25,42 @@ WANTS: tuple[Want, ...] = get_args(Want)
 
 # The place vocabulary editors may write in knowledge/places.
 PlaceKind = Literal[
-    "airport", "railway-station", "scenic-spot", "district", "hotel", "hospital", "mall",
-    "bank-branch", "atm", "exchange-counter", "payment-service-center",
+    "airport",
+    "railway-station",
+    "scenic-spot",
+    "district",
+    "hotel",
+    "hospital",
+    "mall",
+    "bank-branch",
+    "atm",
+    "exchange-counter",
+    "payment-service-center",
 ]
 Accept = Literal[
-    "foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover", "unionpay",
-    "alipay", "wechat-pay", "foreign-wallets", "ecny", "cash",
+    "foreign-cards",
+    "visa",
+    "mastercard",
+    "jcb",
+    "amex",
+    "diners",
+    "discover",
+    "unionpay",
+    "alipay",
+    "wechat-pay",
+    "foreign-wallets",
+    "ecny",
+    "cash",
 ]
 Service = Literal[
-    "currency-exchange", "foreign-card-atm", "payment-service-center", "change-pack",
-    "simplified-account-opening", "green-channel", "payment-guide", "demo-zone",
+    "currency-exchange",
+    "foreign-card-atm",
+    "payment-service-center",
+    "change-pack",
+    "simplified-account-opening",
+    "green-channel",
+    "payment-guide",
+    "demo-zone",
 ]
 
 # Commands: everyone's (shown in Telegram's menu, each with a cmd.<name> text) and the help desk's.
@@ -106,11 +134,33 @@ class SkipDate:
     """File the complaint without a date."""
 
 
-Action = OpenTopic | Person | Menu | NoneOfThese | ElderMode | PickLanguage | SetLanguage | Feedback | Near | Complain | SkipDate
-_FIXED: Mapping[str, Action] = MappingProxyType({
-    "h": Person(), "m": Menu(), "n": NoneOfThese(), "e": ElderMode(), "lang": PickLanguage(), "c": Complain(), "cs": SkipDate(),
-})
-_FIXED_DATA: Mapping[type, str] = MappingProxyType({type(action): data for data, action in _FIXED.items()})
+Action = (
+    OpenTopic
+    | Person
+    | Menu
+    | NoneOfThese
+    | ElderMode
+    | PickLanguage
+    | SetLanguage
+    | Feedback
+    | Near
+    | Complain
+    | SkipDate
+)
+_FIXED: Mapping[str, Action] = MappingProxyType(
+    {
+        "h": Person(),
+        "m": Menu(),
+        "n": NoneOfThese(),
+        "e": ElderMode(),
+        "lang": PickLanguage(),
+        "c": Complain(),
+        "cs": SkipDate(),
+    }
+)
+_FIXED_DATA: Mapping[type, str] = MappingProxyType(
+    {type(action): data for data, action in _FIXED.items()}
+)
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit
 
 
@@ -166,8 +216,19 @@ MENU: tuple[tuple[str, Action], ...] = (
     ("btn.complaint", OpenTopic("complaints")),
     ("btn.person", Person()),
 )
-ELDER_BUTTONS: tuple[str, ...] = ("btn.exchange", "btn.atm", "btn.card", "btn.cash", "btn.mobile", "btn.person")
-INTENT_TEXTS: tuple[str, ...] = ("greeting", "handoff", "fallback")  # the responder's answers that are one text
+ELDER_BUTTONS: tuple[str, ...] = (
+    "btn.exchange",
+    "btn.atm",
+    "btn.card",
+    "btn.cash",
+    "btn.mobile",
+    "btn.person",
+)
+INTENT_TEXTS: tuple[str, ...] = (
+    "greeting",
+    "handoff",
+    "fallback",
+)  # the responder's answers that are one text
 
 
 def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -177,22 +238,70 @@ def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # Every interface text the code asks for, with the placeholders it fills. ui.yaml must have each
 # in all five languages, using no other placeholder (kb check). `topic.<id>` texts are optional
 # button titles (the id is shown without one); tests/test_contract.py checks this list against the code.
-UI: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "greeting": (), "menu_title": (), "fallback": (), "clarify": (), "clarify_none": (), "handoff": (),
-    "handoff_unavailable": (), "handoff_closed": (), "other_language": (), "help": (),
-    "place_accepts": ("items",), "place_services": ("items",), "place_inside": ("items",), "place_parent": ("name",),
-    "place_where": ("city", "province"), "place_source": ("source", "date"), "place_check": (),
-    "nearby_title": ("service",), "nearby_none": ("service",), "nearby_ask": ("service",),
-    "unit_km": ("km",), "unit_m": ("m",), "elder_call": ("phone",), "elder_on": (), "elder_off": (),
-    "language_prompt": (), "language_set": (), "feedback_thanks": (), "feedback_sorry": (),
-    "error_generic": (), "rate_limited": (), "unknown_command": (), "unsupported_media": (),
-    "privacy": ("days",), "forget_done": (), "staff_reply": (), "staff_note_zh": (),
-    "complain_place": (), "complain_what": (), "complain_date": (), "complain_done": ("ref",), "complain_cancelled": (),
-    "btn.exchange": (), "btn.atm": (), "btn.card": (), "btn.mobile": (), "btn.account": (), "btn.cash": (),
-    "btn.complaint": (), "btn.person": (), "btn.location": (), "btn.language": (), "btn.elder": (),
-    "btn.back": (), "btn.complain": (), "btn.skip": (),
-    **_family("want", WANTS), **_family("kind", get_args(PlaceKind)), **_family("accept", get_args(Accept)),
-    **_family("service", get_args(Service)), **_family("cmd", COMMANDS),
-})
+UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "greeting": (),
+        "menu_title": (),
+        "fallback": (),
+        "clarify": (),
+        "clarify_none": (),
+        "handoff": (),
+        "handoff_unavailable": (),
+        "handoff_closed": (),
+        "other_language": (),
+        "help": (),
+        "place_accepts": ("items",),
+        "place_services": ("items",),
+        "place_inside": ("items",),
+        "place_parent": ("name",),
+        "place_where": ("city", "province"),
+        "place_source": ("source", "date"),
+        "place_check": (),
+        "nearby_title": ("service",),
+        "nearby_none": ("service",),
+        "nearby_ask": ("service",),
+        "unit_km": ("km",),
+        "unit_m": ("m",),
+        "elder_call": ("phone",),
+        "elder_on": (),
+        "elder_off": (),
+        "language_prompt": (),
+        "language_set": (),
+        "feedback_thanks": (),
+        "feedback_sorry": (),
+        "error_generic": (),
+        "rate_limited": (),
+        "unknown_command": (),
+        "unsupported_media": (),
+        "privacy": ("days",),
+        "forget_done": (),
+        "staff_reply": (),
+        "staff_note_zh": (),
+        "complain_place": (),
+        "complain_what": (),
+        "complain_date": (),
+        "complain_done": ("ref",),
+        "complain_cancelled": (),
+        "btn.exchange": (),
+        "btn.atm": (),
+        "btn.card": (),
+        "btn.mobile": (),
+        "btn.account": (),
+        "btn.cash": (),
+        "btn.complaint": (),
+        "btn.person": (),
+        "btn.location": (),
+        "btn.language": (),
+        "btn.elder": (),
+        "btn.back": (),
+        "btn.complain": (),
+        "btn.skip": (),
+        **_family("want", WANTS),
+        **_family("kind", get_args(PlaceKind)),
+        **_family("accept", get_args(Accept)),
+        **_family("service", get_args(Service)),
+        **_family("cmd", COMMANDS),
+    }
+)
 UI_KEYS: tuple[str, ...] = tuple(UI)
 OPTIONAL_UI_PREFIXES: tuple[str, ...] = ("topic.",)

@@ -37,7 +37,11 @@ def stats(kb: Knowledge) -> dict:
     """Coverage of topics x languages, places by kind and province, foreign-card acceptance."""
     topics = {
         topic.id: {
-            "languages": [lang for lang in LANGUAGES if topic.answer.get(lang) and getattr(topic.examples, lang)],
+            "languages": [
+                lang
+                for lang in LANGUAGES
+                if topic.answer.get(lang) and getattr(topic.examples, lang)
+            ],
             "examples": {lang: len(getattr(topic.examples, lang)) for lang in LANGUAGES},
             "keywords": sum(len(getattr(topic.keywords, lang)) for lang in LANGUAGES),
             "short": [lang for lang in LANGUAGES if getattr(topic.short, lang)],
@@ -66,10 +70,14 @@ def stats(kb: Knowledge) -> dict:
         "places": places,
         "summary": {
             "topics": len(topics),
-            "topics_in_all_languages": sum(1 for t in topics.values() if len(t["languages"]) == len(LANGUAGES)),
+            "topics_in_all_languages": sum(
+                1 for t in topics.values() if len(t["languages"]) == len(LANGUAGES)
+            ),
             "places": len(places),
             "places_by_kind": dict(sorted(Counter(p["kind"] for p in places.values()).items())),
-            "places_by_province": dict(sorted(Counter(str(p["province"]) for p in places.values()).items())),
+            "places_by_province": dict(
+                sorted(Counter(str(p["province"]) for p in places.values()).items())
+            ),
             "places_accepting_foreign_cards": sum(1 for p in places.values() if p["foreign_cards"]),
             "places_with_coordinates": sum(1 for p in places.values() if p["coords"]),
         },
@@ -83,19 +91,33 @@ def print_stats(data: dict, out: IO[str]) -> None:
         marks = " ".join(f"{'✓' if lang in info['languages'] else '✗':>3}" for lang in LANGUAGES)
         out.write(f"{topic_id:28} {marks}  {sum(info['examples'].values())}\n")
     summary = data["summary"]
-    out.write(f"\n{summary['topics']} topics, {summary['topics_in_all_languages']} in all five languages\n")
+    out.write(
+        f"\n{summary['topics']} topics, {summary['topics_in_all_languages']} in all five languages\n"
+    )
     out.write(f"{summary['places']} places; by kind: {summary['places_by_kind']}\n")
     out.write(f"by province: {summary['places_by_province']}\n")
-    out.write(f"accepting foreign cards: {summary['places_accepting_foreign_cards']}; with coordinates: {summary['places_with_coordinates']}\n")
+    out.write(
+        f"accepting foreign cards: {summary['places_accepting_foreign_cards']}; with coordinates: {summary['places_with_coordinates']}\n"
+    )
 
 
-def regression(engine: Engine, root: Path, out: IO[str], min_top1: float = 0.9, verbose: bool = False) -> tuple[int, Report]:
+def regression(
+    engine: Engine, root: Path, out: IO[str], min_top1: float = 0.9, verbose: bool = False
+) -> tuple[int, Report]:
     """Run knowledge/tests through the real answering path; 1 when top-1 is below `min_top1`."""
     files = sorted((root / "tests").glob("*.jsonl"))
     report = evaluate(load_cases(files), engine.answer)
     figures = report.figures()
-    out.write(f"{figures['questions']} questions from {', '.join(f.name for f in files) or 'no files'}\n")
-    for name in ("top1", "language_right", "fallback_precision", "clarify_rate", "answered_but_wrong"):
+    out.write(
+        f"{figures['questions']} questions from {', '.join(f.name for f in files) or 'no files'}\n"
+    )
+    for name in (
+        "top1",
+        "language_right",
+        "fallback_precision",
+        "clarify_rate",
+        "answered_but_wrong",
+    ):
         out.write(f"  {name:20} {figures[name]:.1%}\n")
     out.write("top-1 by language:\n")
     for lang, value in figures["top1_by_language"].items():
@@ -103,17 +125,30 @@ def regression(engine: Engine, root: Path, out: IO[str], min_top1: float = 0.9, 
     out.write("top-1 by topic / place / kind:\n")
     for label, group in report.by(lambda o: o.case.label).items():
         out.write(f"  {label:28} {sum(o.right for o in group)}/{len(group)}\n")
-    misses = [o for o in report.outcomes if not (o.right or (o.case.kind == 'fallback' and o.answer.kind == 'fallback')) or not o.lang_right]
+    misses = [
+        o
+        for o in report.outcomes
+        if not (o.right or (o.case.kind == "fallback" and o.answer.kind == "fallback"))
+        or not o.lang_right
+    ]
     out.write(f"misses ({len(misses)}):\n")
     for o in misses:
-        got = o.answer.topic or (o.answer.places[0] if o.answer.places else "") or ",".join(o.answer.suggestions)
+        got = (
+            o.answer.topic
+            or (o.answer.places[0] if o.answer.places else "")
+            or ",".join(o.answer.suggestions)
+        )
         want = ",".join(o.case.topics) or o.case.place or ""
-        out.write(f"  [{o.case.lang}] {o.case.text!r}: want {o.case.kind} {want} ({o.case.lang}); got {o.answer.kind} {got} ({o.answer.lang}) conf {o.answer.confidence}\n")
+        out.write(
+            f"  [{o.case.lang}] {o.case.text!r}: want {o.case.kind} {want} ({o.case.lang}); got {o.answer.kind} {got} ({o.answer.lang}) conf {o.answer.confidence}\n"
+        )
         if verbose:
             for scored in engine.responder.matcher.rank(o.case.text):
                 out.write(f"      {scored}\n")
     passed = report.top1 >= min_top1
-    out.write(f"{'PASS' if passed else 'FAIL'}: top-1 {report.top1:.1%} (threshold {min_top1:.0%})\n")
+    out.write(
+        f"{'PASS' if passed else 'FAIL'}: top-1 {report.top1:.1%} (threshold {min_top1:.0%})\n"
+    )
     return (0 if passed else 1), report
 
 

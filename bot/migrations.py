@@ -69,7 +69,11 @@ async def migrate(db: aiosqlite.Connection) -> None:
     """Run the steps this database has not had, each recorded as soon as it is done."""
     done = await version(db)
     if done > len(STEPS):
-        raise sqlite3.DatabaseError(f"made by a newer PayHelp (schema version {done}; this one knows {len(STEPS)})")
+        raise sqlite3.DatabaseError(
+            f"made by a newer PayHelp (schema version {done}; this one knows {len(STEPS)})"
+        )
     for number, step in enumerate(STEPS[done:], start=done + 1):
         await step(db)
-        await db.execute(f"PRAGMA user_version = {int(number)}")  # PRAGMA takes no ? parameters; an int
+        await db.execute(
+            f"PRAGMA user_version = {int(number)}"
+        )  # PRAGMA takes no ? parameters; an int

@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
-from bot.contract import Lang
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.contract import Lang
 
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -62,7 +63,11 @@ class Settings(BaseSettings):
     def _normalise_case(cls, value: object) -> object:
         """LOG_LEVEL=info and DEFAULT_LANGUAGE=EN are meant kindly; accept them."""
         if isinstance(value, str):
-            return value.upper() if value.lower() in {"debug", "info", "warning", "error", "critical"} else value.lower()
+            return (
+                value.upper()
+                if value.lower() in {"debug", "info", "warning", "error", "critical"}
+                else value.lower()
+            )
         return value
 
     @field_validator("TELEGRAM_BOT_TOKEN")
@@ -108,7 +113,9 @@ def unknown_names(env_file: str | Path = ".env") -> list[str]:
     warnings = []
     for name in dotenv_values(path):
         if name not in Settings.model_fields:
-            close = difflib.get_close_matches(name.upper(), list(Settings.model_fields), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(
+                name.upper(), list(Settings.model_fields), n=1, cutoff=0.6
+            )
             hint = f"did you mean {close[0]}?" if close else "see .env.example for the settings"
             warnings.append(f"{path}: {name} is not a setting; {hint}")
     return warnings
@@ -121,6 +128,8 @@ def _plain(error: dict) -> str:
         expected = error.get("ctx", {}).get("expected", "")
         message = f"must be one of {expected}"
     value = error.get("input")
-    if isinstance(value, str) and not any(secret in str(error.get("loc", "")) for secret in ("TOKEN", "SECRET")):
+    if isinstance(value, str) and not any(
+        secret in str(error.get("loc", "")) for secret in ("TOKEN", "SECRET")
+    ):
         return f"{message} (got {value!r})"
     return message

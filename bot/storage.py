@@ -8,11 +8,11 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiosqlite
 from cachetools import LRUCache
@@ -22,7 +22,6 @@ from bot.migrations import migrate
 log = logging.getLogger(__name__)
 EVENT_BATCH = 50
 CACHED_USERS = 100_000
-
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,12 @@ DRAFT_MINUTES = 30  # a draft left longer than this is forgotten: the user has m
 
 def now() -> str:
     """UTC timestamp for rows."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _ago(minutes: int) -> str:
     """The UTC timestamp `minutes` ago, comparable with now()."""
-    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 async def _connect(path: str) -> aiosqlite.Connection:
@@ -96,8 +95,12 @@ class Store:
         # Write-through caches, bounded by construction: the most recent CACHED_USERS users.
         self._prefs: LRUCache[int, Prefs] = LRUCache(CACHED_USERS)  # one read per user while cached
         self._keys: LRUCache[int, str] = LRUCache(CACHED_USERS)  # HMACs of user ids
-        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(CACHED_USERS)  # (draft, when saved)
-        self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
+        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(
+            CACHED_USERS
+        )  # (draft, when saved)
+        self._events: list[
+            tuple[str, str, str, str, str | None, str]
+        ] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
     async def db(self) -> aiosqlite.Connection:
@@ -111,7 +114,9 @@ class Store:
                     try:
                         self._key = await _prepare(db)
                     except BaseException:
-                        await db.close()  # else aiosqlite's thread keeps the process alive (a CLI would hang)
+                        await (
+                            db.close()
+                        )  # else aiosqlite's thread keeps the process alive (a CLI would hang)
                         raise
                     self._db = db
         return self._db
@@ -122,7 +127,9 @@ class Store:
             try:
                 await self.flush()
             except Exception:
-                log.exception("could not write %d statistics line(s) at shutdown", len(self._events))
+                log.exception(
+                    "could not write %d statistics line(s) at shutdown", len(self._events)
+                )
             finally:
                 await self._db.close()
                 self._db = None
@@ -131,7 +138,9 @@ class Store:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
         key = self._keys.get(user_id)
         if key is None:
-            key = self._keys[user_id] = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+            key = self._keys[user_id] = hmac.new(
+                self._key, str(user_id).encode(), hashlib.sha256
+            ).hexdigest()[:16]
         return key
 
     async def prefs(self, user_id: int) -> Prefs:
@@ -140,7 +149,9 @@ class Store:
         if cached is not None:
             return cached
         db = await self.db()
-        row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
+        row = await (
+            await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))
+        ).fetchone()
         prefs = Prefs(row[0], bool(row[1])) if row else Prefs()
         self._prefs[user_id] = prefs
         return prefs
@@ -166,15 +177,31 @@ class Store:
         )
         self._prefs.pop(user_id, None)
 
-    async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None, question: str | None = None) -> None:
+    async def add_feedback(
+        self,
+        user_id: int,
+        topic: str | None,
+        helpful: bool,
+        lang: str | None,
+        question: str | None = None,
+    ) -> None:
         """Record 👍 / 👎 for a topic, with the question it answered (for the unanswered queue)."""
         await self.db()  # the HMAC key is read with the connection
         await self.write(
             "INSERT INTO feedback (ts, user_key, topic, helpful, lang, question) VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), self.user_key(user_id), topic, int(helpful), lang, (question or "")[:500] or None),
+            (
+                now(),
+                self.user_key(user_id),
+                topic,
+                int(helpful),
+                lang,
+                (question or "")[:500] or None,
+            ),
         )
 
-    async def log_event(self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None) -> None:
+    async def log_event(
+        self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None
+    ) -> None:
         """One answered message, for statistics and the unanswered queue.
 
         Statistics are kept in memory and written EVENT_BATCH at a time (and on flush or close), so an
@@ -193,7 +220,10 @@ class Store:
         rows, self._events = self._events, []
         try:
             async with self.transaction() as db:
-                await db.executemany("INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)", rows)
+                await db.executemany(
+                    "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
         except Exception:
             self._events = rows + self._events  # kept for the next try
             raise
@@ -219,7 +249,9 @@ class Store:
 
     async def first_time(self, update_id: int) -> bool:
         """Record an update id; False when it was recorded before (committed at once)."""
-        cursor = await self.write("INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now()))
+        cursor = await self.write(
+            "INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now())
+        )
         return cursor.rowcount == 1
 
     async def forget(self, user_id: int) -> None:
@@ -239,25 +271,36 @@ class Store:
 
     async def purge(self, days: int) -> int:
         """Delete statistics and feedback older than `days`; returns how many rows went."""
-        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         gone = 0
         async with self.transaction() as db:
             for table in ("events", "feedback"):
-                cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
+                cursor = await db.execute(
+                    f"DELETE FROM {table} WHERE ts < ?", (cutoff,)
+                )  # table names are constants
                 gone += cursor.rowcount
-            await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
+            await db.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,)
+            )
             await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
-            await db.execute("DELETE FROM complaint_drafts WHERE updated < ?", (_ago(DRAFT_MINUTES),))
+            await db.execute(
+                "DELETE FROM complaint_drafts WHERE updated < ?", (_ago(DRAFT_MINUTES),)
+            )
         return gone
 
     async def draft(self, user_id: int) -> Draft | None:
         """The user's unfinished complaint, if one was touched in the last DRAFT_MINUTES (it survives a restart)."""
         if user_id not in self._drafts:
             db = await self.db()
-            row = await (await db.execute(
-                "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
-            )).fetchone()
-            self._drafts[user_id] = (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None
+            row = await (
+                await db.execute(
+                    "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?",
+                    (user_id, _ago(DRAFT_MINUTES)),
+                )
+            ).fetchone()
+            self._drafts[user_id] = (
+                (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None
+            )
         cached = self._drafts[user_id]
         if cached is None or time.time() - cached[1] > DRAFT_MINUTES * 60:
             return None
@@ -288,6 +331,8 @@ class Store:
     async def feedback_counts(self) -> dict[str, int]:
         """Helpful and unhelpful totals."""
         db = await self.db()
-        rows = await (await db.execute("SELECT helpful, COUNT(*) FROM feedback GROUP BY helpful")).fetchall()
+        rows = await (
+            await db.execute("SELECT helpful, COUNT(*) FROM feedback GROUP BY helpful")
+        ).fetchall()
         counts = {bool(h): n for h, n in rows}
         return {"helpful": counts.get(True, 0), "unhelpful": counts.get(False, 0)}

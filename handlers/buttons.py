@@ -10,7 +10,19 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.contract import (
-    Action, ElderMode, Feedback, Menu, Near, NoneOfThese, OpenTopic, Person, PickLanguage, SetLanguage, Want, decode, encode,
+    Action,
+    ElderMode,
+    Feedback,
+    Menu,
+    Near,
+    NoneOfThese,
+    OpenTopic,
+    Person,
+    PickLanguage,
+    SetLanguage,
+    Want,
+    decode,
+    encode,
 )
 from handlers.commands import greet, toggle_elder
 from handlers.context import Context
@@ -35,26 +47,53 @@ async def callback(update: Update, context: Context) -> None:
 
 async def run_action(update: Update, context: Context, action: Action | None) -> None:
     """Do what a button asks; unknown or stale data shows the menu."""
-    message, kb, lang, elder = update.effective_message, context.kb, context.lang, context.prefs.elder
+    message, kb, lang, elder = (
+        update.effective_message,
+        context.kb,
+        context.lang,
+        context.prefs.elder,
+    )
     match action:
         case OpenTopic(topic) if topic in kb.topics:
-            await reply_answer(message, context.responder.faq(topic, lang, elder=elder), context, f"[button] {topic}")
+            await reply_answer(
+                message,
+                context.responder.faq(topic, lang, elder=elder),
+                context,
+                f"[button] {topic}",
+            )
         case Person():
-            await reply_answer(message, context.responder.intent("handoff", lang, elder), context, "[button] person")
+            await reply_answer(
+                message,
+                context.responder.intent("handoff", lang, elder),
+                context,
+                "[button] person",
+            )
         case NoneOfThese():
-            await reply_answer(message, context.responder.intent("fallback", lang, elder), context, "[button] none of these")
+            await reply_answer(
+                message,
+                context.responder.intent("fallback", lang, elder),
+                context,
+                "[button] none of these",
+            )
         case ElderMode():
             await toggle_elder(update, context, not elder)
         case PickLanguage():
-            await send(message, Reply((escape(kb.text("language_prompt", lang)),), language_keyboard()))
+            await send(
+                message, Reply((escape(kb.text("language_prompt", lang)),), language_keyboard())
+            )
         case SetLanguage(new):
             await context.store.set_lang(context.user_id, new)
-            await send(message, Reply((escape(kb.text("language_set", new)),), reply_keyboard(kb, new, elder)))
+            await send(
+                message,
+                Reply((escape(kb.text("language_set", new)),), reply_keyboard(kb, new, elder)),
+            )
             await greet(update, context, new, elder)
         case Near(want):
             await nearby(update, context, want)
         case _:
-            await send(message, Reply((escape(kb.text("menu_title", lang)),), menu_keyboard(kb, lang)))
+            await send(
+                message, Reply((escape(kb.text("menu_title", lang)),), menu_keyboard(kb, lang))
+            )
 
 
 async def nearby(update: Update, context: Context, want: Want) -> None:
@@ -67,7 +106,12 @@ async def nearby(update: Update, context: Context, want: Want) -> None:
         await send(message, Reply((escape(text),), reply_keyboard(kb, lang, context.prefs.elder)))
         return
     lat, lon = me.location
-    await reply_answer(message, context.responder.answer(context.query(lat=lat, lon=lon, want=want)), context, f"[nearby] {want}")
+    await reply_answer(
+        message,
+        context.responder.answer(context.query(lat=lat, lon=lon, want=want)),
+        context,
+        f"[nearby] {want}",
+    )
 
 
 async def feedback(update: Update, context: Context, vote: Feedback) -> None:
@@ -75,13 +119,19 @@ async def feedback(update: Update, context: Context, vote: Feedback) -> None:
     query, kb, lang = update.callback_query, context.kb, context.lang
     try:
         last = context.me.last
-        await context.store.add_feedback(context.user_id, vote.subject, vote.helpful, lang, last[0] if last else None)
+        await context.store.add_feedback(
+            context.user_id, vote.subject, vote.helpful, lang, last[0] if last else None
+        )
     except Exception:
         log.exception("could not save feedback")
     await query.answer(kb.text("feedback_thanks", lang))
     if not vote.helpful and query.message is not None:
-        keyboard = InlineKeyboardMarkup([
-            [InlineKeyboardButton(kb.text("btn.person", lang), callback_data=encode(Person()))],
-            [InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))],
-        ])
-        await send(update.effective_message, Reply((escape(kb.text("feedback_sorry", lang)),), keyboard))
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(kb.text("btn.person", lang), callback_data=encode(Person()))],
+                [InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))],
+            ]
+        )
+        await send(
+            update.effective_message, Reply((escape(kb.text("feedback_sorry", lang)),), keyboard)
+        )

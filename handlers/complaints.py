@@ -26,7 +26,9 @@ async def begin(update: Update, context: Context) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     await context.store.save_draft(context.user_id, Draft("place"))
-    await send(update.effective_message, Reply((escape(context.kb.text("complain_place", context.lang)),)))
+    await send(
+        update.effective_message, Reply((escape(context.kb.text("complain_place", context.lang)),))
+    )
 
 
 async def step(update: Update, context: Context) -> None:
@@ -41,7 +43,9 @@ async def step(update: Update, context: Context) -> None:
         await send(message, Reply((escape(kb.text("complain_what", lang)),)))
     elif draft.step == "what":
         await context.store.save_draft(context.user_id, Draft("when", place=draft.place, what=text))
-        skip = InlineKeyboardMarkup([[InlineKeyboardButton(kb.text("btn.skip", lang), callback_data=encode(SkipDate()))]])
+        skip = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(kb.text("btn.skip", lang), callback_data=encode(SkipDate()))]]
+        )
         await send(message, Reply((escape(kb.text("complain_date", lang)),), skip))
     else:
         await _file(update, context, draft, text)
@@ -70,8 +74,13 @@ async def skip_date(update: Update, context: Context) -> None:
 async def _file(update: Update, context: Context, draft: Draft, happened_on: str | None) -> None:
     """Store the complaint (committed, draft dropped with it), give the reference number, notify the staff group."""
     lang = context.lang
-    complaint = await add_complaint(context.store, context.user_id, lang, draft.place or "?", draft.what or "?", happened_on)
-    await send(update.effective_message, Reply((escape(context.kb.text("complain_done", lang, ref=complaint.reference)),)))
+    complaint = await add_complaint(
+        context.store, context.user_id, lang, draft.place or "?", draft.what or "?", happened_on
+    )
+    await send(
+        update.effective_message,
+        Reply((escape(context.kb.text("complain_done", lang, ref=complaint.reference)),)),
+    )
     staff_chat = context.settings.STAFF_CHAT_ID
     if staff_chat is not None:
         note = f"📝 投诉 {complaint.reference} · 语言 {lang}\n地点：{complaint.place}\n情况：{complaint.what}\n日期：{complaint.happened_on or '（未填）'}"
@@ -83,4 +92,7 @@ async def cancel(update: Update, context: Context) -> None:
     if await context.store.draft(context.user_id) is None:
         return
     await context.store.drop_draft(context.user_id)
-    await send(update.effective_message, Reply((escape(context.kb.text("complain_cancelled", context.lang)),)))
+    await send(
+        update.effective_message,
+        Reply((escape(context.kb.text("complain_cancelled", context.lang)),)),
+    )

@@ -41,8 +41,12 @@ class BotData:
 
     def __init__(self) -> None:
         # Per-user flood windows and "slow down" warnings: bounded, and gone a window after the user's last message.
-        self.flood: TTLCache[int, deque[float]] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now)
-        self.flood_warned: TTLCache[int, float] = TTLCache(maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now)
+        self.flood: TTLCache[int, deque[float]] = TTLCache(
+            maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now
+        )
+        self.flood_warned: TTLCache[int, float] = TTLCache(
+            maxsize=FLOOD_USERS, ttl=FLOOD_WINDOW_SECONDS, timer=_now
+        )
         self.known_commands: frozenset[str] = frozenset()
         self.knowledge_signature: tuple[Any, ...] = ()
 
@@ -51,7 +55,9 @@ class UserData:
     """What the bot remembers about one user between their updates (in memory only)."""
 
     def __init__(self) -> None:
-        self.last: tuple[str, Answer] | None = None  # the last question and its answer, for a ticket or 👎
+        self.last: tuple[str, Answer] | None = (
+            None  # the last question and its answer, for a ticket or 👎
+        )
         self.want: Want | None = None  # what the user last asked to find nearby
         self.location: tuple[float, float] | None = None  # the last shared location
 
@@ -63,15 +69,26 @@ class UserData:
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
     """One update's view of the bot: who asks, in which language and mode, and which knowledge answers."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
-        self.responder: Responder = self.bot_data.engine.responder  # one snapshot for the whole update
-        self.prefs = Prefs()  # the saved choices; read by handlers.guard.load_prefs before any other handler
+        self.responder: Responder = (
+            self.bot_data.engine.responder
+        )  # one snapshot for the whole update
+        self.prefs = (
+            Prefs()
+        )  # the saved choices; read by handlers.guard.load_prefs before any other handler
         self.hint: str | None = None  # the Telegram client's language_code
         self.user_id = user_id or 0  # whose choices `prefs` are (0: an update without a user)
 
     @classmethod
-    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> Context:
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> Context:
         """The context for one update (python-telegram-bot makes one per update, shared by every handler)."""
         context = super().from_update(update, application)
         if isinstance(update, Update) and update.effective_user is not None:
@@ -105,9 +122,23 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
         """Saved choice, else the Telegram language, else DEFAULT_LANGUAGE."""
         return self.prefs.lang or plain_lang(self.hint, self.settings)
 
-    def query(self, text: str = "", lat: float | None = None, lon: float | None = None, want: Want | None = None) -> Query:
+    def query(
+        self,
+        text: str = "",
+        lat: float | None = None,
+        lon: float | None = None,
+        want: Want | None = None,
+    ) -> Query:
         """A core Query carrying this user's hints."""
-        return Query(text=text, lat=lat, lon=lon, want=want, hint=self.hint, saved_lang=self.prefs.lang, elder=self.prefs.elder)
+        return Query(
+            text=text,
+            lat=lat,
+            lon=lon,
+            want=want,
+            hint=self.hint,
+            saved_lang=self.prefs.lang,
+            elder=self.prefs.elder,
+        )
 
     def ask(self, text: str) -> Answer:
         """Answer typed text from this update's snapshot."""

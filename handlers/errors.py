@@ -24,8 +24,12 @@ def install_redaction(token: str) -> None:
         message = record.getMessage()
         if token in message:
             record.msg, record.args = message.replace(token, "<token>"), ()
-        if record.exc_info and token in "".join(str(a) for a in (record.exc_info[1].args if record.exc_info[1] else ())):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(token, "<token>")
+        if record.exc_info and token in "".join(
+            str(a) for a in (record.exc_info[1].args if record.exc_info[1] else ())
+        ):
+            record.exc_text = (
+                logging.Formatter().formatException(record.exc_info).replace(token, "<token>")
+            )
         return record
 
     factory.redacts = token  # type: ignore[attr-defined]  # marks the factory already installed
@@ -47,9 +51,15 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error while handling an update: %s", error, exc_info=error)
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return  # Telegram was unreachable or slow: the answer may have arrived; don't send more
-    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and update.effective_chat.type == "private"
+    ):
         lang = plain_lang(user.language_code if user else None, context.settings)
         try:
-            await context.bot.send_message(update.effective_chat.id, escape(context.kb.text("error_generic", lang)))
+            await context.bot.send_message(
+                update.effective_chat.id, escape(context.kb.text("error_generic", lang))
+            )
         except Exception:
             log.warning("could not tell the user about the error")

@@ -7,7 +7,8 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Any, Awaitable
+from collections.abc import Awaitable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
@@ -93,7 +94,9 @@ async def flood_limit(update: Update, context: Context) -> None:
         await update.callback_query.answer(context.kb.text("rate_limited", lang))
     elif user.id not in warned and update.effective_chat is not None:
         warned[user.id] = now
-        await context.bot.send_message(update.effective_chat.id, escape(context.kb.text("rate_limited", lang)))
+        await context.bot.send_message(
+            update.effective_chat.id, escape(context.kb.text("rate_limited", lang))
+        )
     raise ApplicationHandlerStop
 
 

@@ -14,7 +14,16 @@ from handlers.render import Reply, button_label_action, escape, menu_keyboard, s
 from handlers.reply import reply_answer, send
 from handlers.staff import staff_query
 
-UNREADABLE = filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION
+UNREADABLE = (
+    filters.VOICE
+    | filters.AUDIO
+    | filters.PHOTO
+    | filters.Sticker.ALL
+    | filters.Document.ALL
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+)
 
 
 def addressed_text(message: Message, bot_username: str) -> str | None:
@@ -23,7 +32,11 @@ def addressed_text(message: Message, bot_username: str) -> str | None:
     if message.chat.type == ChatType.PRIVATE:
         return text
     mention = f"@{bot_username}".lower()
-    replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None and message.reply_to_message.from_user.username == bot_username
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.username == bot_username
+    )
     if mention in text.lower():
         return re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip()
     return text if replied else None
@@ -35,7 +48,9 @@ async def text(update: Update, context: Context) -> None:
     question = addressed_text(message, context.bot.username)
     if question is None:
         return
-    action = button_label_action(context.kb, question)  # elder mode's big buttons act like menu buttons
+    action = button_label_action(
+        context.kb, question
+    )  # elder mode's big buttons act like menu buttons
     if action is not None:
         await run_action(update, context, action)
         return
@@ -53,20 +68,28 @@ async def location(update: Update, context: Context) -> None:
     loc = message.location
     me = context.me
     me.location = (loc.latitude, loc.longitude)
-    answer = context.responder.answer(context.query(lat=loc.latitude, lon=loc.longitude, want=me.want))
+    answer = context.responder.answer(
+        context.query(lat=loc.latitude, lon=loc.longitude, want=me.want)
+    )
     await reply_answer(message, answer, context)
 
 
 async def unreadable(update: Update, context: Context) -> None:
     """A kind word for voice, photos, stickers and files, with the menu."""
     kb, lang = context.kb, context.lang
-    await send(update.effective_message, Reply(split_html(escape(kb.text("unsupported_media", lang))), menu_keyboard(kb, lang)))
+    await send(
+        update.effective_message,
+        Reply(split_html(escape(kb.text("unsupported_media", lang))), menu_keyboard(kb, lang)),
+    )
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Any command no handler took: the ordinary unknown-command reply."""
     message = update.effective_message
-    if message.chat.type != ChatType.PRIVATE and f"@{context.bot.username}".lower() not in (message.text or "").lower():
+    if (
+        message.chat.type != ChatType.PRIVATE
+        and f"@{context.bot.username}".lower() not in (message.text or "").lower()
+    ):
         return
     command = (message.text or "").split()[0].split("@")[0].lstrip("/")
     if command in context.bot_data.known_commands:

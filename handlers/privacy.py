@@ -19,4 +19,7 @@ async def forget(update: Update, context: Context) -> None:
     """Delete the user's data, then say so in their language."""
     await context.store.forget(context.user_id)
     context.me.clear()
-    await send(update.effective_message, Reply(split_html(escape(context.kb.text("forget_done", context.lang)))))
+    await send(
+        update.effective_message,
+        Reply(split_html(escape(context.kb.text("forget_done", context.lang)))),
+    )

@@ -7,15 +7,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from cachetools import LRUCache
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.answer import Answer
-from bot.knowledge import Knowledge
 from bot.contract import (
-    ELDER_BUTTONS, LANGUAGE_NAMES, LANGUAGES, MENU, WANTS, Action, Complain, ElderMode, Feedback, Menu, Near,
-    NoneOfThese, OpenTopic, PickLanguage, SetLanguage, encode,
+    ELDER_BUTTONS,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    MENU,
+    WANTS,
+    Action,
+    Complain,
+    ElderMode,
+    Feedback,
+    Menu,
+    Near,
+    NoneOfThese,
+    OpenTopic,
+    PickLanguage,
+    SetLanguage,
+    encode,
 )
+from bot.knowledge import Knowledge
 
 LIMIT = 4096
 COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
@@ -50,7 +63,9 @@ def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
     rest = text.strip() or "…"
     while len(rest) > limit:
         window = rest[:limit]
-        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
+        cut = (
+            max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
+        )
         if cut < limit // 4:
             cut = limit
             amp = window.rfind("&")
@@ -70,17 +85,29 @@ def topic_button(kb: Knowledge, topic_id: str, lang: str) -> InlineKeyboardButto
 
 def menu_keyboard(kb: Knowledge, lang: str) -> InlineKeyboardMarkup:
     """The main needs as buttons, two a row; the Chinese menu also offers 长辈模式."""
-    buttons = [InlineKeyboardButton(kb.text(key, lang), callback_data=encode(action)) for key, action in MENU]
+    buttons = [
+        InlineKeyboardButton(kb.text(key, lang), callback_data=encode(action))
+        for key, action in MENU
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if lang == "zh":
-        rows.append([InlineKeyboardButton(kb.text("btn.elder", lang), callback_data=encode(ElderMode()))])
-    rows.append([InlineKeyboardButton(kb.text("btn.language", lang), callback_data=encode(PickLanguage()))])
+        rows.append(
+            [InlineKeyboardButton(kb.text("btn.elder", lang), callback_data=encode(ElderMode()))]
+        )
+    rows.append(
+        [InlineKeyboardButton(kb.text("btn.language", lang), callback_data=encode(PickLanguage()))]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """The five languages, each named in itself."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(SetLanguage(code)))] for code in LANGUAGES])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(SetLanguage(code)))]
+            for code in LANGUAGES
+        ]
+    )
 
 
 def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup:
@@ -105,7 +132,10 @@ def button_label_action(kb: Knowledge, text: str) -> Action | None:
 def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboardMarkup:
     """Switch what to look for near the shared location."""
     buttons = [
-        InlineKeyboardButton(("• " if want == current else "") + kb.text(f"want.{want}", lang), callback_data=encode(Near(want)))
+        InlineKeyboardButton(
+            ("• " if want == current else "") + kb.text(f"want.{want}", lang),
+            callback_data=encode(Near(want)),
+        )
         for want in WANTS
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
@@ -128,7 +158,15 @@ class _Keyboards:
     def get(self, answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
         if kb is not self.kb:
             self.kb, self.boards = kb, LRUCache(KEYBOARDS)
-        key = (answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
+        key = (
+            answer.kind,
+            answer.lang,
+            answer.topic,
+            answer.places[:1],
+            answer.related,
+            answer.suggestions,
+            answer.want,
+        )
         board = self.boards.get(key, _MISSING)
         if board is _MISSING:
             board = self.boards[key] = _build_answer_keyboard(answer, kb)
@@ -148,21 +186,36 @@ def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarku
     lang = answer.lang
     if answer.kind == "clarify":
         rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.suggestions]
-        rows.append([InlineKeyboardButton(kb.text("clarify_none", lang), callback_data=encode(NoneOfThese()))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    kb.text("clarify_none", lang), callback_data=encode(NoneOfThese())
+                )
+            ]
+        )
         return InlineKeyboardMarkup(rows)
     if answer.kind in ("fallback", "greeting"):
         return menu_keyboard(kb, lang)
     if answer.kind == "nearby":
         return want_keyboard(kb, lang, answer.want)
-    rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.related[:3] if topic_id in kb.topics]
+    rows = [
+        [topic_button(kb, topic_id, lang)]
+        for topic_id in answer.related[:3]
+        if topic_id in kb.topics
+    ]
     if answer.topic in COMPLAINT_TOPICS:
-        rows.insert(0, [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data=encode(Complain()))])
+        rows.insert(
+            0,
+            [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data=encode(Complain()))],
+        )
     if answer.kind in ("faq", "place"):
         subject = answer.topic or (answer.places[0] if answer.places else "")
-        rows.append([
-            InlineKeyboardButton("👍", callback_data=encode(Feedback(True, subject))),
-            InlineKeyboardButton("👎", callback_data=encode(Feedback(False, subject))),
-        ])
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=encode(Feedback(True, subject))),
+                InlineKeyboardButton("👎", callback_data=encode(Feedback(False, subject))),
+            ]
+        )
     rows.append([InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))])
     return InlineKeyboardMarkup(rows)
 

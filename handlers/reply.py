@@ -21,22 +21,35 @@ async def send(message: Message, reply: Reply) -> Message:
     last = len(reply.chunks) - 1
     for index, chunk in enumerate(reply.chunks):
         sent = await message.get_bot().send_message(
-            chat_id=message.chat_id, text=chunk,
+            chat_id=message.chat_id,
+            text=chunk,
             reply_markup=reply.keyboard if index == last else None,
             message_thread_id=message.message_thread_id if message.is_topic_message else None,
         )
     return sent
 
 
-async def hand_off(message: Message, answer: Answer, context: Context, question: str | None) -> Answer:
+async def hand_off(
+    message: Message, answer: Answer, context: Context, question: str | None
+) -> Answer:
     """Open a ticket in the staff group (committed first), or give the hotline when there is no group."""
     staff_chat = context.settings.STAFF_CHAT_ID
     if staff_chat is None:
         return without_help_desk(answer, context.kb)
     last_question, last_answer = context.me.last or (question or "", None)
     bot_text = last_answer.text if last_answer is not None else ""
-    zh_text = context.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
-    ticket = await open_ticket(context.store, context.user_id, message.chat_id, answer.lang, last_question or question or "", bot_text, zh_text)
+    zh_text = (
+        context.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
+    )
+    ticket = await open_ticket(
+        context.store,
+        context.user_id,
+        message.chat_id,
+        answer.lang,
+        last_question or question or "",
+        bot_text,
+        zh_text,
+    )
     lines = [
         f"🎫 工单 #{ticket.id} · 语言 {answer.lang}",
         f"问题：{last_question or question or '（无）'}",
@@ -50,7 +63,9 @@ async def hand_off(message: Message, answer: Answer, context: Context, question:
     return answer
 
 
-async def reply_answer(message: Message, answer: Answer, context: Context, question: str | None = None) -> None:
+async def reply_answer(
+    message: Message, answer: Answer, context: Context, question: str | None = None
+) -> None:
     """Render a core Answer to the chat, log it, and for nearby add a venue for the best place."""
     if answer.kind == "handoff":
         answer = await hand_off(message, answer, context, question)
@@ -63,10 +78,15 @@ async def reply_answer(message: Message, answer: Answer, context: Context, quest
         if place.coords:
             city = kb.regions[place.city]
             await message.get_bot().send_venue(
-                chat_id=message.chat_id, latitude=place.coords.lat, longitude=place.coords.lon,
-                title=place.names.first(answer.lang)[:64], address=city.names.first(answer.lang),
+                chat_id=message.chat_id,
+                latitude=place.coords.lat,
+                longitude=place.coords.lon,
+                title=place.names.first(answer.lang)[:64],
+                address=city.names.first(answer.lang),
             )
     try:
-        await context.store.log_event(context.user_id, answer.lang, answer.kind, answer.topic, question)
+        await context.store.log_event(
+            context.user_id, answer.lang, answer.kind, answer.topic, question
+        )
     except Exception:
         log.exception("could not log the event")

@@ -30,7 +30,9 @@ def staff_filter(user_ids: tuple[int, ...], staff_chat_id: int | None) -> filter
     if user_ids:
         return filters.User(user_id=user_ids)
     if staff_chat_id is not None:
-        log.warning("STAFF_USER_IDS is empty: everyone in the staff group (STAFF_CHAT_ID) acts as staff")
+        log.warning(
+            "STAFF_USER_IDS is empty: everyone in the staff group (STAFF_CHAT_ID) acts as staff"
+        )
         return filters.Chat(chat_id=staff_chat_id)
     return filters.User(user_id=())  # nobody
 
@@ -44,7 +46,10 @@ async def stats_command(update: Update, context: Context) -> None:
 
 async def unanswered_command(update: Update, context: Context) -> None:
     """/unanswered: questions that fell back or got 👎, most frequent first."""
-    await send(update.effective_message, Reply(split_html(escape(format_unanswered(await unanswered(context.store))))))
+    await send(
+        update.effective_message,
+        Reply(split_html(escape(format_unanswered(await unanswered(context.store))))),
+    )
 
 
 async def reload_command(update: Update, context: Context) -> None:
@@ -65,7 +70,11 @@ def reload_report(errors: list[Problem], context: Context) -> str:
 async def _replied_ticket(message: Message, context: Context) -> Ticket | None:
     """The ticket a staff message replies to, if any."""
     replied = message.reply_to_message
-    return await ticket_for_message(context.store, message.chat_id, replied.message_id) if replied else None
+    return (
+        await ticket_for_message(context.store, message.chat_id, replied.message_id)
+        if replied
+        else None
+    )
 
 
 async def _ticket(update: Update, context: Context) -> Ticket | None:
@@ -99,10 +108,24 @@ async def send_command(update: Update, context: Context) -> None:
         return
     topic = context.args[0] if context.args else ""
     if topic not in context.kb.topics:
-        await send(update.effective_message, Reply(split_html(escape("用法：/send 主题ID。可用的主题：" + ", ".join(sorted(context.kb.topics))))))
+        await send(
+            update.effective_message,
+            Reply(
+                split_html(
+                    escape(
+                        "用法：/send 主题ID。可用的主题：" + ", ".join(sorted(context.kb.topics))
+                    )
+                )
+            ),
+        )
         return
     answer = context.responder.faq(topic, ticket.lang)
-    await _deliver(update.effective_message, ticket, answer.text, f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。")
+    await _deliver(
+        update.effective_message,
+        ticket,
+        answer.text,
+        f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
+    )
 
 
 async def close_command(update: Update, context: Context) -> None:
@@ -111,12 +134,19 @@ async def close_command(update: Update, context: Context) -> None:
     if ticket is None:
         return
     await close_ticket(context.store, ticket.id)
-    await _deliver(update.effective_message, ticket, context.kb.text("handoff_closed", ticket.lang), f"✓ 工单 #{ticket.id} 已关闭。")
+    await _deliver(
+        update.effective_message,
+        ticket,
+        context.kb.text("handoff_closed", ticket.lang),
+        f"✓ 工单 #{ticket.id} 已关闭。",
+    )
 
 
 async def staff_query(message: Message, context: Context, text: str) -> None:
     """A staff member forwards or types a visitor's question: answer in the visitor's language, Chinese below."""
-    answer = context.responder.answer(Query(text=text))  # the text decides the language, not the staff member's settings
+    answer = context.responder.answer(
+        Query(text=text)
+    )  # the text decides the language, not the staff member's settings
     body = answer.text
     if answer.lang != "zh":
         chinese = context.responder.in_language(answer, "zh")

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import signal
 from pathlib import Path
-
 from typing import Any
 
 from telegram.ext import Application
@@ -24,7 +23,13 @@ STATISTICS_FLUSH_SECONDS = 30
 def signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """What changes when an editor saves a knowledge file."""
     try:
-        return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()))
+        return tuple(
+            sorted(
+                (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                for p in root.rglob("*")
+                if p.is_file()
+            )
+        )
     except OSError:
         return ()
 
@@ -36,9 +41,15 @@ async def reload_knowledge(application: App) -> list[Problem]:
     data.knowledge_signature = signature(data.engine.root)
     staff = data.settings.STAFF_CHAT_ID
     if errors:
-        log.error("knowledge has %d error(s); still answering from the last good version: %s", len(errors), "; ".join(map(str, errors[:5])))
+        log.error(
+            "knowledge has %d error(s); still answering from the last good version: %s",
+            len(errors),
+            "; ".join(map(str, errors[:5])),
+        )
         if staff is not None:
-            text = f"⚠️ 知识库有 {len(errors)} 处错误，继续使用上一个正确版本：\n" + "\n".join(str(e) for e in errors[:15])
+            text = f"⚠️ 知识库有 {len(errors)} 处错误，继续使用上一个正确版本：\n" + "\n".join(
+                str(e) for e in errors[:15]
+            )
             try:
                 await application.bot.send_message(chat_id=staff, text=clip(text))
             except Exception:
@@ -73,11 +84,19 @@ def schedule(application: App) -> None:
     application.bot_data.knowledge_signature = signature(application.bot_data.engine.root)
     if application.job_queue is not None:
         application.job_queue.run_repeating(purge, interval=86_400, first=1)
-        application.job_queue.run_repeating(flush_statistics, interval=STATISTICS_FLUSH_SECONDS, first=STATISTICS_FLUSH_SECONDS)
+        application.job_queue.run_repeating(
+            flush_statistics, interval=STATISTICS_FLUSH_SECONDS, first=STATISTICS_FLUSH_SECONDS
+        )
         if settings.KNOWLEDGE_WATCH_SECONDS > 0:
-            application.job_queue.run_repeating(watch_knowledge, interval=settings.KNOWLEDGE_WATCH_SECONDS, first=settings.KNOWLEDGE_WATCH_SECONDS)
+            application.job_queue.run_repeating(
+                watch_knowledge,
+                interval=settings.KNOWLEDGE_WATCH_SECONDS,
+                first=settings.KNOWLEDGE_WATCH_SECONDS,
+            )
     try:
         loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload_knowledge(application)))
+        loop.add_signal_handler(
+            signal.SIGHUP, lambda: asyncio.ensure_future(reload_knowledge(application))
+        )
     except (NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP on this platform
         log.info("SIGHUP reload is not available here")

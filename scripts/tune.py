@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.evaluation import evaluate, load_cases  # noqa: E402
-from bot.kbtools import tuning_files  # noqa: E402
-from bot.knowledge import require_knowledge  # noqa: E402
-from bot.matcher import Matcher, Weights  # noqa: E402
-from bot.responder import Responder, Thresholds  # noqa: E402
-from bot.settings import BUNDLED_KNOWLEDGE  # noqa: E402
+from bot.evaluation import evaluate, load_cases
+from bot.kbtools import tuning_files
+from bot.knowledge import require_knowledge
+from bot.matcher import Matcher, Weights
+from bot.responder import Responder, Thresholds
+from bot.settings import BUNDLED_KNOWLEDGE
 
 
 def objective(figures: dict) -> float:
@@ -38,7 +38,9 @@ def main() -> None:
     results = []
     weight_grid = [
         Weights(coverage=c, example=e, keyword=k, fuzzy=f, bayes=b)
-        for c, e, k, f, b in itertools.product((0.35, 0.45, 0.55), (0.35, 0.45), (0.15, 0.25), (0.15, 0.3), (0.0, 0.3, 0.4))
+        for c, e, k, f, b in itertools.product(
+            (0.35, 0.45, 0.55), (0.35, 0.45), (0.15, 0.25), (0.15, 0.3), (0.0, 0.3, 0.4)
+        )
     ]
     threshold_grid = [  # the current settings (answer 0.46, margin 0.07, sure 0.90, coverage 0.30) are in the grid
         Thresholds(answer=a, margin=m, clarify=0.26, sure=s, coverage=g)
@@ -52,7 +54,9 @@ def main() -> None:
             results.append((objective(figures), weights, limits, figures))
     results.sort(key=lambda r: r[0], reverse=True)
     for score, weights, limits, figures in results[:5]:
-        held = evaluate(hold, Responder(kb, thresholds=limits, matcher=Matcher(kb, weights)).answer).figures()
+        held = evaluate(
+            hold, Responder(kb, thresholds=limits, matcher=Matcher(kb, weights)).answer
+        ).figures()
         print(f"{score:.3f} {weights} {limits}\n   tune {figures}\n   held {held}")
 
 

@@ -33,6 +33,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "KNOWLEDGE_DIR", "DATABASE_PATH", "STAFF_", "DEFAULT_LANGUAGE", "LOG_LEVEL")):
+        if name.startswith(
+            (
+                "TELEGRAM_",
+                "KNOWLEDGE_DIR",
+                "DATABASE_PATH",
+                "STAFF_",
+                "DEFAULT_LANGUAGE",
+                "LOG_LEVEL",
+            )
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)

@@ -67,5 +67,7 @@ def test_the_bot_never_loads_the_benchmark_code() -> None:
     import sys
 
     probe = "import sys, bot.cli, handlers.app; print(sorted(m for m in ('bot.bench', 'bot.synthetic', 'handlers.throughput', 'handlers.fake_api') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert (result.returncode, result.stdout) == (0, "[]\n")

@@ -25,7 +25,15 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
     assert data["latency"][1]["places"] == len(require_knowledge(BUNDLED_KNOWLEDGE).places) + 1000
     assert "Core latency per message" in text and f"figures written to {out}" in text
-    assert set(data["telegram"]) == {"updates", "payhelp_ups", "reply_ups", "echo_ups", "ratio", "reply_ratio", "own_work_ratio"}
+    assert set(data["telegram"]) == {
+        "updates",
+        "payhelp_ups",
+        "reply_ups",
+        "echo_ups",
+        "ratio",
+        "reply_ratio",
+        "own_work_ratio",
+    }
     assert "reply bot" in text
 
 

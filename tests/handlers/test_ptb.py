@@ -23,7 +23,9 @@ from tests.telegram_helpers import TOKEN, Harness, buttons, callback, message, t
 STAFF_GROUP, STAFF_USER = -500, 55
 
 
-async def test_every_message_is_sent_as_html_including_the_slow_down_and_the_error_message(engine: Engine, tmp_path: Path, monkeypatch: Any) -> None:
+async def test_every_message_is_sent_as_html_including_the_slow_down_and_the_error_message(
+    engine: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
     bot = await Harness(engine, tmp_path / "db.sqlite3", USER_MESSAGES_PER_MINUTE=1).start()
     try:
         await bot.send(message("where can I exchange money", user_id=3))
@@ -40,26 +42,43 @@ async def test_every_message_is_sent_as_html_including_the_slow_down_and_the_err
 def test_clip_never_cuts_an_entity_in_half() -> None:
     for text in ("&" * 5000, "a" + "<" * 5000, "ab" + "&" * 5000, "x" * 4095 + "&"):
         clipped = clip(text)
-        assert (valid_telegram_html(clipped), len(clipped) <= 4096, len(clipped) >= 4090) == (True, True, True), text[:5]
+        assert (valid_telegram_html(clipped), len(clipped) <= 4096, len(clipped) >= 4090) == (
+            True,
+            True,
+            True,
+        ), text[:5]
 
 
-async def test_a_long_complaint_reaches_the_staff_group_as_valid_html(engine: Engine, tmp_path: Path) -> None:
-    desk = await Harness(engine, tmp_path / "db.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)).start()
+async def test_a_long_complaint_reaches_the_staff_group_as_valid_html(
+    engine: Engine, tmp_path: Path
+) -> None:
+    desk = await Harness(
+        engine, tmp_path / "db.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
+    ).start()
     try:
         await desk.send(message("/complain", user_id=12))
         await desk.send(message("Noodle shop", user_id=12))
         await desk.send(message("&" * 4000, user_id=12))
         done = await desk.send(callback("cs", user_id=12))
-        note = [c.params["text"] for c in done if c.method == "sendMessage" and c.params["chat_id"] == str(STAFF_GROUP)]
+        note = [
+            c.params["text"]
+            for c in done
+            if c.method == "sendMessage" and c.params["chat_id"] == str(STAFF_GROUP)
+        ]
         assert [valid_telegram_html(text) for text in note] == [True]
     finally:
         await desk.stop()
 
 
-async def test_a_reload_while_answering_never_mixes_two_snapshots(kb_copy: Path, tmp_path: Path, monkeypatch: Any) -> None:
+async def test_a_reload_while_answering_never_mixes_two_snapshots(
+    kb_copy: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
     engine = Engine.load(kb_copy)
     ui = kb_copy / "ui.yaml"
-    ui.write_text(ui.read_text(encoding="utf-8").replace('  en: "Back to menu"', '  en: "Back (new)"'), encoding="utf-8")
+    ui.write_text(
+        ui.read_text(encoding="utf-8").replace('  en: "Back to menu"', '  en: "Back (new)"'),
+        encoding="utf-8",
+    )
     first = engine.responder
     answer_first = first.answer
 
@@ -78,10 +97,14 @@ async def test_a_reload_while_answering_never_mixes_two_snapshots(kb_copy: Path,
         await bot.stop()
 
 
-async def test_reload_runs_in_a_thread_not_on_the_event_loop(engine: Engine, tmp_path: Path, monkeypatch: Any) -> None:
+async def test_reload_runs_in_a_thread_not_on_the_event_loop(
+    engine: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
     threads: list[threading.Thread] = []
     monkeypatch.setattr(engine, "reload", lambda: threads.append(threading.current_thread()) or [])
-    desk = await Harness(engine, tmp_path / "db.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)).start()
+    desk = await Harness(
+        engine, tmp_path / "db.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
+    ).start()
     try:
         shown = texts(await desk.send(message("/reload", user_id=STAFF_USER, lang="zh")))
         assert shown[0].startswith("✓ 知识库已重新加载")
@@ -90,10 +113,17 @@ async def test_reload_runs_in_a_thread_not_on_the_event_loop(engine: Engine, tmp
         await desk.stop()
 
 
-async def test_a_burst_from_one_chat_never_holds_up_another_chat(engine: Engine, tmp_path: Path) -> None:
+async def test_a_burst_from_one_chat_never_holds_up_another_chat(
+    engine: Engine, tmp_path: Path
+) -> None:
     """100 messages from one chat at once, each answer taking a 10 ms round trip, then one from another chat."""
     api = FakeBotAPI()
-    settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_PATH=tmp_path / "db.sqlite3", TELEGRAM_RATE_LIMIT=0, USER_MESSAGES_PER_MINUTE=0)
+    settings = Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        DATABASE_PATH=tmp_path / "db.sqlite3",
+        TELEGRAM_RATE_LIMIT=0,
+        USER_MESSAGES_PER_MINUTE=0,
+    )
     application = build_application(settings, engine, FakeRequest(api, latency=0.01))
     burst = [message("where can I exchange money", user_id=1) for _ in range(100)]
     other = message("where is an ATM for visa", user_id=2)
@@ -107,7 +137,9 @@ async def test_a_burst_from_one_chat_never_holds_up_another_chat(engine: Engine,
             await asyncio.sleep(0.01)
         order = [c.params["chat_id"] for c in api.sent("sendMessage")]
         assert len(order) == 101
-        assert order.index("2") < 5  # answered among the first few, not after the burst's 36 waiting beyond 64 slots
+        assert (
+            order.index("2") < 5
+        )  # answered among the first few, not after the burst's 36 waiting beyond 64 slots
     finally:
         await application.stop()
         await application.bot_data.store.close()
