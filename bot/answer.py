@@ -6,8 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.contract import Want
+
 Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
-Want = Literal["atm", "exchange", "bank", "service-center"]
+__all__ = ["Answer", "Kind", "Query", "Want"]
 
 
 class Query(BaseModel):
@@ -16,8 +18,8 @@ class Query(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: str = ""
-    lat: float | None = None
-    lon: float | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
     hint: str | None = None  # Telegram language_code, e.g. "ko" or "en-US"
     saved_lang: str | None = None  # the user's stored choice
     elder: bool = False  # older person's mode: short numbered steps

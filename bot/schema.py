@@ -7,20 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Lang = Literal["zh", "en", "ko", "ru", "ja"]
+from bot.contract import LANGUAGES, Accept, Lang, PlaceKind, Service
+
+__all__ = ["Accept", "Lang", "PlaceKind", "Service"]  # the vocabulary lives in bot.contract
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-PlaceKind = Literal[
-    "airport", "railway-station", "scenic-spot", "district", "hotel", "hospital", "mall",
-    "bank-branch", "atm", "exchange-counter", "payment-service-center",
-]
-Accept = Literal[
-    "foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover", "unionpay",
-    "alipay", "wechat-pay", "foreign-wallets", "ecny", "cash",
-]
-Service = Literal[
-    "currency-exchange", "foreign-card-atm", "payment-service-center", "change-pack",
-    "simplified-account-opening", "green-channel", "payment-guide", "demo-zone",
-]
 FOREIGN_CARDS: frozenset[str] = frozenset(
     {"foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover"}
 )
@@ -49,7 +39,7 @@ class Texts(Strict):
     ru: Text
     ja: Text
 
-    @field_validator("zh", "en", "ko", "ru", "ja")
+    @field_validator(*LANGUAGES)
     @classmethod
     def _filled(cls, value: str) -> str:
         return _not_blank(value)
@@ -75,7 +65,7 @@ class Phrases(Strict):
     ru: tuple[Text, ...] = Field(min_length=1)
     ja: tuple[Text, ...] = Field(min_length=1)
 
-    @field_validator("zh", "en", "ko", "ru", "ja")
+    @field_validator(*LANGUAGES)
     @classmethod
     def _no_blank(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _phrases(values)
@@ -90,7 +80,7 @@ class Phrases(Strict):
 
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs in a fixed order."""
-        return [(lang, getattr(self, lang)) for lang in ("zh", "en", "ko", "ru", "ja")]
+        return [(lang, getattr(self, lang)) for lang in LANGUAGES]
 
 
 class OptionalPhrases(Phrases):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-LANGUAGES: tuple[str, ...] = ("zh", "en", "ko", "ru", "ja")
+from bot.contract import Lang
+
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
@@ -38,7 +41,7 @@ class Settings(BaseSettings):
     USER_MESSAGES_PER_MINUTE: int = Field(default=20, ge=0)
     DATA_RETENTION_DAYS: int = Field(default=90, ge=1)
     KNOWLEDGE_WATCH_SECONDS: float = Field(default=10.0, ge=0)
-    DEFAULT_LANGUAGE: Literal["zh", "en", "ko", "ru", "ja"] = "en"
+    DEFAULT_LANGUAGE: Lang = "en"
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     SEMANTIC_EVIDENCE: bool = True
     VECTOR_CACHE_PATH: Path = Path(".payhelp-cache/vectors.sqlite3")
@@ -62,7 +65,11 @@ class Settings(BaseSettings):
     def _normalise_case(cls, value: object) -> object:
         """LOG_LEVEL=info and DEFAULT_LANGUAGE=EN are meant kindly; accept them."""
         if isinstance(value, str):
-            return value.upper() if value.lower() in {"debug", "info", "warning", "error", "critical"} else value.lower()
+            return (
+                value.upper()
+                if value.lower() in {"debug", "info", "warning", "error", "critical"}
+                else value.lower()
+            )
         return value
 
     @field_validator("TELEGRAM_BOT_TOKEN")
@@ -100,6 +107,22 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         raise SettingsError(f"setting {name}: {_plain(error)}") from None
 
 
+def unknown_names(env_file: str | Path = ".env") -> list[str]:
+    """One warning for each name in `env_file` that is no setting (a typo is otherwise silently ignored)."""
+    path = Path(env_file)
+    if not path.is_file():
+        return []
+    warnings = []
+    for name in dotenv_values(path):
+        if name not in Settings.model_fields:
+            close = difflib.get_close_matches(
+                name.upper(), list(Settings.model_fields), n=1, cutoff=0.6
+            )
+            hint = f"did you mean {close[0]}?" if close else "see .env.example for the settings"
+            warnings.append(f"{path}: {name} is not a setting; {hint}")
+    return warnings
+
+
 def _plain(error: dict) -> str:
     """Turn a pydantic error into what is allowed, in plain words."""
     message = str(error.get("msg", "invalid value"))
@@ -107,6 +130,8 @@ def _plain(error: dict) -> str:
         expected = error.get("ctx", {}).get("expected", "")
         message = f"must be one of {expected}"
     value = error.get("input")
-    if isinstance(value, str) and not any(secret in str(error.get("loc", "")) for secret in ("TOKEN", "SECRET")):
+    if isinstance(value, str) and not any(
+        secret in str(error.get("loc", "")) for secret in ("TOKEN", "SECRET")
+    ):
         return f"{message} (got {value!r})"
     return message

@@ -8,46 +8,20 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiosqlite
+from cachetools import LRUCache
+
+from bot.migrations import migrate
 
 log = logging.getLogger(__name__)
 EVENT_BATCH = 50
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users (
-    user_id INTEGER PRIMARY KEY, lang TEXT, elder INTEGER NOT NULL DEFAULT 0,
-    blocked INTEGER NOT NULL DEFAULT 0, updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
-    topic TEXT, helpful INTEGER NOT NULL, lang TEXT, question TEXT
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user_key TEXT NOT NULL,
-    lang TEXT, kind TEXT NOT NULL, topic TEXT, text TEXT
-);
-CREATE TABLE IF NOT EXISTS tickets (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER NOT NULL,
-    chat_id INTEGER NOT NULL, lang TEXT NOT NULL, question TEXT, answer TEXT, answer_zh TEXT,
-    status TEXT NOT NULL DEFAULT 'open', staff_chat_id INTEGER, staff_message_id INTEGER, closed TEXT
-);
-CREATE INDEX IF NOT EXISTS tickets_staff_message ON tickets (staff_chat_id, staff_message_id);
-CREATE TABLE IF NOT EXISTS updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS complaint_drafts (
-    user_id INTEGER PRIMARY KEY, step TEXT NOT NULL, place TEXT, what TEXT, updated TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS complaints (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id INTEGER,
-    lang TEXT NOT NULL, place TEXT NOT NULL, what TEXT NOT NULL, happened_on TEXT
-);
-"""
+CACHED_USERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,12 +46,12 @@ DRAFT_MINUTES = 30  # a draft left longer than this is forgotten: the user has m
 
 def now() -> str:
     """UTC timestamp for rows."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _ago(minutes: int) -> str:
     """The UTC timestamp `minutes` ago, comparable with now()."""
-    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 async def _connect(path: str) -> aiosqlite.Connection:
@@ -96,6 +70,20 @@ async def _connect(path: str) -> aiosqlite.Connection:
         raise
 
 
+async def _prepare(db: aiosqlite.Connection) -> bytes:
+    """Set the pragmas, bring the schema up to date, and return the HMAC key (made once per database)."""
+    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
+    await migrate(db)
+    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
+    if row is None:
+        key = secrets.token_hex(32)
+        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
+    else:
+        key = row[0]
+    return str(key).encode()
+
+
 class Store:
     """One SQLite file; opened lazily, so handlers and tests need no start-up hook."""
 
@@ -104,10 +92,15 @@ class Store:
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._key = b""
-        self._prefs: dict[int, Prefs] = {}  # write-through cache: one read per user per process
-        self._keys: dict[int, str] = {}
-        self._drafts: dict[int, tuple[Draft, float] | None] = {}  # write-through cache (draft, when saved): one read per user
-        self._events: list[tuple[str, str, str, str, str | None, str]] = []  # statistics not yet written
+        # Write-through caches, bounded by construction: the most recent CACHED_USERS users.
+        self._prefs: LRUCache[int, Prefs] = LRUCache(CACHED_USERS)  # one read per user while cached
+        self._keys: LRUCache[int, str] = LRUCache(CACHED_USERS)  # HMACs of user ids
+        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(
+            CACHED_USERS
+        )  # (draft, when saved)
+        self._events: list[
+            tuple[str, str, str, str, str | None, str]
+        ] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
 
     async def db(self) -> aiosqlite.Connection:
@@ -118,19 +111,13 @@ class Store:
                     # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
                     # several statements that belong together run in an explicit transaction (transaction()).
                     db = await _connect(self.path)
-                    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-                    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
-                    await db.executescript(SCHEMA)
-                    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(feedback)")).fetchall()]
-                    if "question" not in columns:  # databases made before feedback kept the question
-                        await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
-                    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
-                    if row is None:
-                        key = secrets.token_hex(32)
-                        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
-                    else:
-                        key = row[0]
-                    self._key = key.encode()
+                    try:
+                        self._key = await _prepare(db)
+                    except BaseException:
+                        await (
+                            db.close()
+                        )  # else aiosqlite's thread keeps the process alive (a CLI would hang)
+                        raise
                     self._db = db
         return self._db
 
@@ -140,7 +127,9 @@ class Store:
             try:
                 await self.flush()
             except Exception:
-                log.exception("could not write %d statistics line(s) at shutdown", len(self._events))
+                log.exception(
+                    "could not write %d statistics line(s) at shutdown", len(self._events)
+                )
             finally:
                 await self._db.close()
                 self._db = None
@@ -149,9 +138,9 @@ class Store:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
         key = self._keys.get(user_id)
         if key is None:
-            if len(self._keys) > 100_000:
-                self._keys.clear()
-            key = self._keys[user_id] = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+            key = self._keys[user_id] = hmac.new(
+                self._key, str(user_id).encode(), hashlib.sha256
+            ).hexdigest()[:16]
         return key
 
     async def prefs(self, user_id: int) -> Prefs:
@@ -160,10 +149,10 @@ class Store:
         if cached is not None:
             return cached
         db = await self.db()
-        row = await (await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))).fetchone()
+        row = await (
+            await db.execute("SELECT lang, elder FROM users WHERE user_id = ?", (user_id,))
+        ).fetchone()
         prefs = Prefs(row[0], bool(row[1])) if row else Prefs()
-        if len(self._prefs) > 100_000:
-            self._prefs.clear()
         self._prefs[user_id] = prefs
         return prefs
 
@@ -188,15 +177,31 @@ class Store:
         )
         self._prefs.pop(user_id, None)
 
-    async def add_feedback(self, user_id: int, topic: str | None, helpful: bool, lang: str | None, question: str | None = None) -> None:
+    async def add_feedback(
+        self,
+        user_id: int,
+        topic: str | None,
+        helpful: bool,
+        lang: str | None,
+        question: str | None = None,
+    ) -> None:
         """Record 👍 / 👎 for a topic, with the question it answered (for the unanswered queue)."""
         await self.db()  # the HMAC key is read with the connection
         await self.write(
             "INSERT INTO feedback (ts, user_key, topic, helpful, lang, question) VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), self.user_key(user_id), topic, int(helpful), lang, (question or "")[:500] or None),
+            (
+                now(),
+                self.user_key(user_id),
+                topic,
+                int(helpful),
+                lang,
+                (question or "")[:500] or None,
+            ),
         )
 
-    async def log_event(self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None) -> None:
+    async def log_event(
+        self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None
+    ) -> None:
         """One answered message, for statistics and the unanswered queue.
 
         Statistics are kept in memory and written EVENT_BATCH at a time (and on flush or close), so an
@@ -215,7 +220,10 @@ class Store:
         rows, self._events = self._events, []
         try:
             async with self.transaction() as db:
-                await db.executemany("INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)", rows)
+                await db.executemany(
+                    "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
         except Exception:
             self._events = rows + self._events  # kept for the next try
             raise
@@ -241,7 +249,9 @@ class Store:
 
     async def first_time(self, update_id: int) -> bool:
         """Record an update id; False when it was recorded before (committed at once)."""
-        cursor = await self.write("INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now()))
+        cursor = await self.write(
+            "INSERT OR IGNORE INTO updates (update_id, ts) VALUES (?, ?)", (update_id, now())
+        )
         return cursor.rowcount == 1
 
     async def forget(self, user_id: int) -> None:
@@ -261,34 +271,40 @@ class Store:
 
     async def purge(self, days: int) -> int:
         """Delete statistics and feedback older than `days`; returns how many rows went."""
-        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
         gone = 0
         async with self.transaction() as db:
             for table in ("events", "feedback"):
-                cursor = await db.execute(f"DELETE FROM {table} WHERE ts < ?", (cutoff,))  # table names are constants
+                cursor = await db.execute(
+                    f"DELETE FROM {table} WHERE ts < ?", (cutoff,)
+                )  # table names are constants
                 gone += cursor.rowcount
-            await db.execute("DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,))
+            await db.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,)
+            )
             await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
-            await db.execute("DELETE FROM complaint_drafts WHERE updated < ?", (_ago(DRAFT_MINUTES),))
+            await db.execute(
+                "DELETE FROM complaint_drafts WHERE updated < ?", (_ago(DRAFT_MINUTES),)
+            )
         return gone
 
     async def draft(self, user_id: int) -> Draft | None:
         """The user's unfinished complaint, if one was touched in the last DRAFT_MINUTES (it survives a restart)."""
         if user_id not in self._drafts:
             db = await self.db()
-            row = await (await db.execute(
-                "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?", (user_id, _ago(DRAFT_MINUTES))
-            )).fetchone()
-            self._remember_draft(user_id, (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None)
+            row = await (
+                await db.execute(
+                    "SELECT step, place, what, updated FROM complaint_drafts WHERE user_id = ? AND updated >= ?",
+                    (user_id, _ago(DRAFT_MINUTES)),
+                )
+            ).fetchone()
+            self._drafts[user_id] = (
+                (Draft(*row[:3]), datetime.fromisoformat(row[3]).timestamp()) if row else None
+            )
         cached = self._drafts[user_id]
         if cached is None or time.time() - cached[1] > DRAFT_MINUTES * 60:
             return None
         return cached[0]
-
-    def _remember_draft(self, user_id: int, entry: tuple[Draft, float] | None) -> None:
-        if len(self._drafts) > 100_000:
-            self._drafts.clear()
-        self._drafts[user_id] = entry
 
     async def save_draft(self, user_id: int, draft: Draft) -> None:
         """Start or advance a complaint; committed before the next question is asked."""
@@ -297,24 +313,26 @@ class Store:
             "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, place = excluded.place, what = excluded.what, updated = excluded.updated",
             (user_id, draft.step, draft.place, draft.what, now()),
         )
-        self._remember_draft(user_id, (draft, time.time()))
+        self._drafts[user_id] = (draft, time.time())
 
     async def drop_draft(self, user_id: int) -> None:
         """Forget the unfinished complaint (cancelled)."""
         await self.write("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._remember_draft(user_id, None)
+        self._drafts[user_id] = None
 
     async def finish_draft(self, user_id: int, sql: str, parameters: tuple) -> aiosqlite.Cursor:
         """Run `sql` (filing the complaint) and drop the draft in one transaction: never filed twice, never lost."""
         async with self.transaction() as db:
             cursor = await db.execute(sql, parameters)
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        self._remember_draft(user_id, None)
+        self._drafts[user_id] = None
         return cursor
 
     async def feedback_counts(self) -> dict[str, int]:
         """Helpful and unhelpful totals."""
         db = await self.db()
-        rows = await (await db.execute("SELECT helpful, COUNT(*) FROM feedback GROUP BY helpful")).fetchall()
+        rows = await (
+            await db.execute("SELECT helpful, COUNT(*) FROM feedback GROUP BY helpful")
+        ).fetchall()
         counts = {bool(h): n for h, n in rows}
         return {"helpful": counts.get(True, 0), "unhelpful": counts.get(False, 0)}

@@ -9,7 +9,9 @@ from typing import Any
 import yaml
 
 Path_ = tuple[Any, ...]
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: about 10x faster, same nodes and marks
+_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml when PyYAML has it: about 10x faster, same nodes and marks
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def parse_yaml(text: str) -> Located:
     except YamlProblem:
         if _LOADER is yaml.SafeLoader:
             raise
-        return _parse(text, yaml.SafeLoader)  # a broken file: the pure-Python parser words the error better
+        return _parse(
+            text, yaml.SafeLoader
+        )  # a broken file: the pure-Python parser words the error better
 
 
 def _parse(text: str, loader_class: type) -> Located:
@@ -87,5 +91,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Pa
             result[key] = _build(loader, value_node, path + (key,), lines)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (index,), lines) for index, item in enumerate(node.value)]
+        return [
+            _build(loader, item, path + (index,), lines) for index, item in enumerate(node.value)
+        ]
     return loader.construct_object(node, deep=True)

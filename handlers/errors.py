@@ -6,10 +6,9 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
-from telegram.ext import ContextTypes
 
+from handlers.context import Context, plain_lang
 from handlers.render import escape
-from handlers.session import plain_lang
 
 log = logging.getLogger(__name__)
 
@@ -25,15 +24,19 @@ def install_redaction(token: str) -> None:
         message = record.getMessage()
         if token in message:
             record.msg, record.args = message.replace(token, "<token>"), ()
-        if record.exc_info and token in "".join(str(a) for a in (record.exc_info[1].args if record.exc_info[1] else ())):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(token, "<token>")
+        if record.exc_info and token in "".join(
+            str(a) for a in (record.exc_info[1].args if record.exc_info[1] else ())
+        ):
+            record.exc_text = (
+                logging.Formatter().formatException(record.exc_info).replace(token, "<token>")
+            )
         return record
 
-    factory.redacts = token  # type: ignore[attr-defined]
+    factory.redacts = token  # type: ignore[attr-defined]  # marks the factory already installed
     logging.setLogRecordFactory(factory)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log and keep going; a user who blocked the bot is noted and not written to again."""
     error = context.error
     user = update.effective_user if isinstance(update, Update) else None
@@ -41,17 +44,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("user blocked the bot; not retrying")
         if user is not None:
             try:
-                await context.application.bot_data["store"].set_blocked(user.id)
+                await context.store.set_blocked(user.id)
             except Exception:
                 log.exception("could not note the blocked user")
         return
     log.error("error while handling an update: %s", error, exc_info=error)
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return  # Telegram was unreachable or slow: the answer may have arrived; don't send more
-    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
-        kb = context.application.bot_data["engine"].responder.kb
-        lang = plain_lang(user.language_code if user else None, context.application.bot_data["settings"])
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and update.effective_chat.type == "private"
+    ):
+        lang = plain_lang(user.language_code if user else None, context.settings)
         try:
-            await context.bot.send_message(update.effective_chat.id, escape(kb.text("error_generic", lang)))
+            await context.bot.send_message(
+                update.effective_chat.id, escape(context.kb.text("error_generic", lang))
+            )
         except Exception:
             log.warning("could not tell the user about the error")

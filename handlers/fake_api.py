@@ -7,12 +7,14 @@ so a real `python -m bot run` process can talk to it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from telegram.request import BaseRequest, RequestData
@@ -73,11 +75,18 @@ class FakeBotAPI:
         }
         if method == "sendVenue":
             message["venue"] = {
-                "location": {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])},
-                "title": params.get("title", ""), "address": params.get("address", ""),
+                "location": {
+                    "latitude": float(params["latitude"]),
+                    "longitude": float(params["longitude"]),
+                },
+                "title": params.get("title", ""),
+                "address": params.get("address", ""),
             }
         elif method == "sendLocation":
-            message["location"] = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+            message["location"] = {
+                "latitude": float(params["latitude"]),
+                "longitude": float(params["longitude"]),
+            }
         else:
             message["text"] = params.get("text", "")
         return message
@@ -102,10 +111,14 @@ def _decode(params: dict[str, Any]) -> dict[str, Any]:
 
 
 class FakeRequest(BaseRequest):
-    """A BaseRequest that sends nothing over the network: `FakeBotAPI` answers in-process."""
+    """A BaseRequest that sends nothing over the network: `FakeBotAPI` answers in-process.
 
-    def __init__(self, api: FakeBotAPI | None = None) -> None:
+    `latency` seconds pass before each answer, as a round trip to Telegram would take.
+    """
+
+    def __init__(self, api: FakeBotAPI | None = None, latency: float = 0.0) -> None:
         self.api = api or FakeBotAPI()
+        self.latency = latency
 
     @property
     def read_timeout(self) -> float | None:
@@ -117,9 +130,13 @@ class FakeRequest(BaseRequest):
     async def shutdown(self) -> None:
         return None
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **_: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+    ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = _decode(dict(request_data.json_parameters)) if request_data else {}
+        if self.latency:
+            await asyncio.sleep(self.latency)
         status, body = self.api.handle(api_method, params)
         return status, json.dumps(body).encode()
 
@@ -132,7 +149,7 @@ class LoopbackBotAPI:
         api_ref = self.api
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
                 kind = self.headers.get("Content-Type", "")
@@ -162,7 +179,7 @@ class LoopbackBotAPI:
         """The TELEGRAM_BASE_URL that points a bot at this stand-in."""
         return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
 
-    def __enter__(self) -> "LoopbackBotAPI":
+    def __enter__(self) -> LoopbackBotAPI:
         self.thread.start()
         return self
 

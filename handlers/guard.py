@@ -1,4 +1,5 @@
-"""Protection in front of the handlers: one update at a time per chat, a per-user flood limit, no update twice."""
+"""In front of the handlers: one update at a time per chat, no update twice, a per-user flood limit,
+and the user's saved choices read once for the whole update."""
 
 from __future__ import annotations
 
@@ -6,30 +7,40 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import Any, Awaitable
+from collections.abc import Awaitable
+from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, BaseUpdateProcessor, ContextTypes, TypeHandler
+from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
 
+from bot.storage import Prefs
+from handlers.context import FLOOD_WINDOW_SECONDS, Context, plain_lang
 from handlers.render import escape
-from handlers.session import plain_lang
 
 log = logging.getLogger(__name__)
-WINDOW_SECONDS = 60.0
+_UNBOUNDED = 1 << 30  # python-telegram-bot's own limit, set out of reach: see PerChatProcessor
 
 
 class PerChatProcessor(BaseUpdateProcessor):
-    """Many chats at once, but each chat's updates in order (a language choice before the next question)."""
+    """Many chats at once, each chat's updates in order (a language choice before the next question).
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
+    python-telegram-bot takes its concurrency slot before calling do_process_update, so a chat
+    waiting on itself would hold a slot: a burst from one chat could hold every slot and stop all
+    other chats. Here an update first waits for its chat's turn, holding nothing, and only then
+    takes one of the `max_running` slots.
+    """
+
+    def __init__(self, max_running: int = 64) -> None:
+        super().__init__(_UNBOUNDED)
+        self.max_running = max_running
+        self._slots = asyncio.BoundedSemaphore(max_running)
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             if not lock.locked() and self._locks.get(key) is lock:
@@ -51,17 +62,10 @@ def _chat_key(update: object) -> int:
     return 0
 
 
-def register(application: Application) -> None:
-    """Dedup runs first, then the flood limit; both before every other handler."""
-    application.add_handler(TypeHandler(Update, first_time_only), group=-3)
-    application.add_handler(TypeHandler(Update, flood_limit), group=-2)
-
-
-async def first_time_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def first_time_only(update: Update, context: Context) -> None:
     """Drop an update already seen (Telegram redelivers after a crash): never answered twice."""
-    store = context.application.bot_data["store"]
     try:
-        fresh = await store.first_time(update.update_id)
+        fresh = await context.store.first_time(update.update_id)
     except Exception:
         log.exception("could not check the update id; answering anyway")
         return
@@ -70,26 +74,38 @@ async def first_time_only(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         raise ApplicationHandlerStop
 
 
-async def flood_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flood_limit(update: Update, context: Context) -> None:
     """More than USER_MESSAGES_PER_MINUTE from one user: say so once, then stay quiet until the window passes."""
     user = update.effective_user
-    settings = context.application.bot_data["settings"]
+    settings = context.settings
     if user is None or user.id in settings.STAFF_USER_IDS or settings.USER_MESSAGES_PER_MINUTE <= 0:
         return
-    windows: dict[int, deque[float]] = context.application.bot_data.setdefault("flood", {})
-    warned: dict[int, float] = context.application.bot_data.setdefault("flood_warned", {})
+    windows, warned = context.bot_data.flood, context.bot_data.flood_warned
     now = time.monotonic()
-    window = windows.setdefault(user.id, deque())
-    while window and now - window[0] > WINDOW_SECONDS:
+    window = windows.get(user.id) or deque()
+    while window and now - window[0] > FLOOD_WINDOW_SECONDS:
         window.popleft()
     window.append(now)
+    windows[user.id] = window  # (re)set, so the window lives a minute after the user's last message
     if len(window) <= settings.USER_MESSAGES_PER_MINUTE:
         return
-    kb = context.application.bot_data["engine"].responder.kb
     lang = plain_lang(user.language_code, settings)
     if update.callback_query is not None:
-        await update.callback_query.answer(kb.text("rate_limited", lang))
-    elif now - warned.get(user.id, -WINDOW_SECONDS * 2) > WINDOW_SECONDS and update.effective_chat is not None:
+        await update.callback_query.answer(context.kb.text("rate_limited", lang))
+    elif user.id not in warned and update.effective_chat is not None:
         warned[user.id] = now
-        await context.bot.send_message(update.effective_chat.id, escape(kb.text("rate_limited", lang)))
+        await context.bot.send_message(
+            update.effective_chat.id, escape(context.kb.text("rate_limited", lang))
+        )
     raise ApplicationHandlerStop
+
+
+async def load_prefs(update: Update, context: Context) -> None:
+    """Read the user's saved choices once for every handler of this update; storage trouble means defaults."""
+    if update.effective_user is None:
+        return
+    try:
+        context.prefs = await context.store.prefs(update.effective_user.id)
+    except Exception:  # storage trouble must not stop answers
+        log.exception("could not read user preferences")
+        context.prefs = Prefs()

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
 
+from handlers.context import Context
 from handlers.render import Reply, escape, split_html
-from handlers.session import send, session
+from handlers.reply import send
 
 
-def register(application: Application) -> None:
-    """Add this module's handlers."""
-    application.add_handler(CommandHandler("privacy", privacy))
-    application.add_handler(CommandHandler("forget", forget))
-
-
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def privacy(update: Update, context: Context) -> None:
     """What we keep."""
-    s = await session(update, context)
-    await send(update.effective_message, Reply(split_html(escape(s.kb.text("privacy", s.lang, days=s.settings.DATA_RETENTION_DAYS)))))
+    text = context.kb.text("privacy", context.lang, days=context.settings.DATA_RETENTION_DAYS)
+    await send(update.effective_message, Reply(split_html(escape(text))))
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: Context) -> None:
     """Delete the user's data, then say so in their language."""
-    s = await session(update, context)
-    await s.store.forget(s.user_id)
-    context.user_data.clear()
-    await send(update.effective_message, Reply(split_html(escape(s.kb.text("forget_done", s.lang)))))
+    await context.store.forget(context.user_id)
+    context.me.clear()
+    await send(
+        update.effective_message,
+        Reply(split_html(escape(context.kb.text("forget_done", context.lang)))),
+    )

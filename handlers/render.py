@@ -4,30 +4,34 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
+from cachetools import LRUCache
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.answer import Answer
+from bot.contract import (
+    ELDER_BUTTONS,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    MENU,
+    WANTS,
+    Action,
+    Complain,
+    ElderMode,
+    Feedback,
+    Menu,
+    Near,
+    NoneOfThese,
+    OpenTopic,
+    PickLanguage,
+    SetLanguage,
+    encode,
+)
 from bot.knowledge import Knowledge
-from bot.language import SUPPORTED
 
 LIMIT = 4096
-LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ko": "한국어", "ru": "Русский", "ja": "日本語"}
-# Main menu: (ui label key, callback data). "t:" opens a topic, "h" asks for a person.
-MENU: tuple[tuple[str, str], ...] = (
-    ("btn.exchange", "t:currency-exchange"),
-    ("btn.atm", "t:atm-foreign-card"),
-    ("btn.card", "t:card-acceptance"),
-    ("btn.mobile", "t:mobile-pay-setup"),
-    ("btn.account", "t:open-account"),
-    ("btn.cash", "t:cash-rights"),
-    ("btn.complaint", "t:complaints"),
-    ("btn.person", "h"),
-)
-# The older person's big reply-keyboard buttons: the six most common needs.
-ELDER_BUTTONS: tuple[str, ...] = ("btn.exchange", "btn.atm", "btn.card", "btn.cash", "btn.mobile", "btn.person")
 COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
-WANTS: tuple[str, ...] = ("atm", "exchange", "bank", "service-center")
 
 
 @dataclass(frozen=True)
@@ -43,13 +47,25 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def clip(text: str, limit: int = LIMIT) -> str:
+    """Escape `text` for HTML and cut it to `limit` characters, never inside an entity such as &amp;."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[:limit]
+    amp = cut.rfind("&")
+    return cut[:amp] if amp != -1 and ";" not in cut[amp:] else cut
+
+
 def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
     """Split escaped text at paragraph, then line, then word boundaries; never inside an entity."""
     chunks: list[str] = []
     rest = text.strip() or "…"
     while len(rest) > limit:
         window = rest[:limit]
-        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
+        cut = (
+            max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or max(window.rfind(" "), 0)
+        )
         if cut < limit // 4:
             cut = limit
             amp = window.rfind("&")
@@ -64,22 +80,34 @@ def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
 def topic_button(kb: Knowledge, topic_id: str, lang: str) -> InlineKeyboardButton:
     """A button that opens one topic."""
     title = kb.text(f"topic.{topic_id}", lang) if f"topic.{topic_id}" in kb.ui else topic_id
-    return InlineKeyboardButton(title, callback_data=f"t:{topic_id}"[:64])
+    return InlineKeyboardButton(title, callback_data=encode(OpenTopic(topic_id)))
 
 
 def menu_keyboard(kb: Knowledge, lang: str) -> InlineKeyboardMarkup:
     """The main needs as buttons, two a row; the Chinese menu also offers 长辈模式."""
-    buttons = [InlineKeyboardButton(kb.text(key, lang), callback_data=data) for key, data in MENU]
+    buttons = [
+        InlineKeyboardButton(kb.text(key, lang), callback_data=encode(action))
+        for key, action in MENU
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if lang == "zh":
-        rows.append([InlineKeyboardButton(kb.text("btn.elder", lang), callback_data="e")])
-    rows.append([InlineKeyboardButton(kb.text("btn.language", lang), callback_data="lang")])
+        rows.append(
+            [InlineKeyboardButton(kb.text("btn.elder", lang), callback_data=encode(ElderMode()))]
+        )
+    rows.append(
+        [InlineKeyboardButton(kb.text("btn.language", lang), callback_data=encode(PickLanguage()))]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """The five languages, each named in itself."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"l:{code}")] for code in SUPPORTED])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(SetLanguage(code)))]
+            for code in LANGUAGES
+        ]
+    )
 
 
 def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup:
@@ -92,22 +120,29 @@ def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup
     return ReplyKeyboardMarkup(rows, resize_keyboard=False, is_persistent=True)
 
 
-def button_label_topic(kb: Knowledge, text: str) -> str | None:
-    """The callback a reply-keyboard label stands for, in any language (elder mode's big buttons)."""
-    for key, data in MENU:
+def button_label_action(kb: Knowledge, text: str) -> Action | None:
+    """The action a reply-keyboard label stands for, in any language (elder mode's big buttons)."""
+    for key, action in MENU:
         texts = kb.ui.get(key)
-        if texts and text.strip() in (texts.zh, texts.en, texts.ko, texts.ru, texts.ja):
-            return data
+        if texts and text.strip() in (texts.get(lang) for lang in LANGUAGES):
+            return action
     return None
 
 
 def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboardMarkup:
     """Switch what to look for near the shared location."""
     buttons = [
-        InlineKeyboardButton(("• " if want == current else "") + kb.text(f"want.{want}", lang), callback_data=f"w:{want}")
+        InlineKeyboardButton(
+            ("• " if want == current else "") + kb.text(f"want.{want}", lang),
+            callback_data=encode(Near(want)),
+        )
         for want in WANTS
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+KEYBOARDS = 10_000  # answer keyboards kept per snapshot, most recently used first
+_MISSING: Any = object()
 
 
 class _Keyboards:
@@ -118,17 +153,24 @@ class _Keyboards:
 
     def __init__(self) -> None:
         self.kb: Knowledge | None = None
-        self.boards: dict[tuple, InlineKeyboardMarkup | None] = {}
+        self.boards: LRUCache[tuple[Any, ...], InlineKeyboardMarkup | None] = LRUCache(KEYBOARDS)
 
     def get(self, answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
         if kb is not self.kb:
-            self.kb, self.boards = kb, {}
-        key = (answer.kind, answer.lang, answer.topic, answer.places[:1], answer.related, answer.suggestions, answer.want)
-        if key not in self.boards:
-            if len(self.boards) > 10_000:
-                self.boards.clear()
-            self.boards[key] = _build_answer_keyboard(answer, kb)
-        return self.boards[key]
+            self.kb, self.boards = kb, LRUCache(KEYBOARDS)
+        key = (
+            answer.kind,
+            answer.lang,
+            answer.topic,
+            answer.places[:1],
+            answer.related,
+            answer.suggestions,
+            answer.want,
+        )
+        board = self.boards.get(key, _MISSING)
+        if board is _MISSING:
+            board = self.boards[key] = _build_answer_keyboard(answer, kb)
+        return board
 
 
 _KEYBOARDS = _Keyboards()
@@ -144,22 +186,37 @@ def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarku
     lang = answer.lang
     if answer.kind == "clarify":
         rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.suggestions]
-        rows.append([InlineKeyboardButton(kb.text("clarify_none", lang), callback_data="n")])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    kb.text("clarify_none", lang), callback_data=encode(NoneOfThese())
+                )
+            ]
+        )
         return InlineKeyboardMarkup(rows)
     if answer.kind in ("fallback", "greeting"):
         return menu_keyboard(kb, lang)
     if answer.kind == "nearby":
         return want_keyboard(kb, lang, answer.want)
-    rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.related[:3] if topic_id in kb.topics]
+    rows = [
+        [topic_button(kb, topic_id, lang)]
+        for topic_id in answer.related[:3]
+        if topic_id in kb.topics
+    ]
     if answer.topic in COMPLAINT_TOPICS:
-        rows.insert(0, [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data="c")])
+        rows.insert(
+            0,
+            [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data=encode(Complain()))],
+        )
     if answer.kind in ("faq", "place"):
         subject = answer.topic or (answer.places[0] if answer.places else "")
-        rows.append([
-            InlineKeyboardButton("👍", callback_data=f"f:1:{subject}"[:64]),
-            InlineKeyboardButton("👎", callback_data=f"f:0:{subject}"[:64]),
-        ])
-    rows.append([InlineKeyboardButton(kb.text("btn.back", lang), callback_data="m")])
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=encode(Feedback(True, subject))),
+                InlineKeyboardButton("👎", callback_data=encode(Feedback(False, subject))),
+            ]
+        )
+    rows.append([InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))])
     return InlineKeyboardMarkup(rows)
 
 

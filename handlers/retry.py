@@ -35,7 +35,9 @@ class RetryingRequest(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any
+    ) -> tuple[int, bytes]:
         for attempt in range(1, self.attempts + 1):
             try:
                 status, payload = await self.inner.do_request(url, method, request_data, **timeouts)
@@ -49,6 +51,11 @@ class RetryingRequest(BaseRequest):
                 return status, payload
             if attempt == self.attempts:
                 return status, payload
-            log.warning("Telegram answered %s; retrying (%d/%d)", status or "no connection", attempt, self.attempts - 1)
+            log.warning(
+                "Telegram answered %s; retrying (%d/%d)",
+                status or "no connection",
+                attempt,
+                self.attempts - 1,
+            )
             await asyncio.sleep(self.backoff * attempt)
         raise AssertionError("unreachable")

@@ -1,158 +1,155 @@
 """The help desk: replies to tickets, /send, /close, /stats, /unanswered, /reload, and forwarded queries.
 
-Staff are the STAFF_USER_IDS, and anyone writing in the STAFF_CHAT_ID group. Everyone else gets
-the ordinary unknown-command reply, so nothing about these commands leaks.
+Staff are the STAFF_USER_IDS, in the staff group and in private. Only when that list is empty does
+writing in the STAFF_CHAT_ID group make someone staff. The handlers carry this as a filter
+(handlers.app adds them), so for everyone else no staff handler runs: they get the ordinary
+unknown-command reply, and nothing about these commands leaks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import filters
 
 from bot.answer import Query
 from bot.casework import Ticket, close_ticket, ticket_for_message
+from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
+from handlers.context import Context
 from handlers.render import Reply, escape, render, split_html
-from handlers.session import Session, send, session
+from handlers.reply import send
 
 log = logging.getLogger(__name__)
-STAFF_COMMANDS = ("stats", "unanswered", "reload", "send", "close")
 
 
-def register(application: Application, staff_chat_id: int | None) -> None:
-    """Add the staff handlers; they come before the visitors' handlers."""
-    for name, callback in (("stats", stats_command), ("unanswered", unanswered_command), ("reload", reload_command), ("send", send_command), ("close", close_command)):
-        application.add_handler(CommandHandler(name, callback))
+def staff_filter(user_ids: tuple[int, ...], staff_chat_id: int | None) -> filters.BaseFilter:
+    """Who acts as staff: the listed users; only when there is no list, anyone in the staff group."""
+    if user_ids:
+        return filters.User(user_id=user_ids)
     if staff_chat_id is not None:
-        application.add_handler(MessageHandler(filters.Chat(chat_id=staff_chat_id) & filters.REPLY & filters.TEXT & ~filters.COMMAND, staff_reply))
+        log.warning(
+            "STAFF_USER_IDS is empty: everyone in the staff group (STAFF_CHAT_ID) acts as staff"
+        )
+        return filters.Chat(chat_id=staff_chat_id)
+    return filters.User(user_id=())  # nobody
 
 
-def is_staff(update: Update, s: Session) -> bool:
-    """Staff by user id, or by writing in the staff group."""
-    chat = update.effective_chat
-    return s.is_staff or (chat is not None and s.settings.STAFF_CHAT_ID is not None and chat.id == s.settings.STAFF_CHAT_ID)
-
-
-async def _not_for_you(update: Update, s: Session) -> None:
-    """Exactly what any unknown command gets."""
-    message = update.effective_message
-    if message.chat.type == ChatType.PRIVATE:
-        await send(message, Reply((escape(s.kb.text("unknown_command", s.lang)),)))
-
-
-async def _staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session | None:
-    s = await session(update, context)
-    if not is_staff(update, s):
-        await _not_for_you(update, s)
-        return None
-    return s
-
-
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: Context) -> None:
     """/stats [days]: usage over a period (7 days by default)."""
-    s = await _staff(update, context)
-    if s is None:
-        return
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else 7
-    await send(update.effective_message, Reply(split_html(escape(format_stats(await stats(s.store, max(1, min(days, 3650))))))))
+    report = format_stats(await stats(context.store, max(1, min(days, 3650))))
+    await send(update.effective_message, Reply(split_html(escape(report))))
 
 
-async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unanswered_command(update: Update, context: Context) -> None:
     """/unanswered: questions that fell back or got 👎, most frequent first."""
-    s = await _staff(update, context)
-    if s is None:
-        return
-    await send(update.effective_message, Reply(split_html(escape(format_unanswered(await unanswered(s.store))))))
+    await send(
+        update.effective_message,
+        Reply(split_html(escape(format_unanswered(await unanswered(context.store))))),
+    )
 
 
-async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reload: re-read knowledge/; on errors the old knowledge stays and the errors are shown."""
-    s = await _staff(update, context)
-    if s is None:
-        return
-    await send(update.effective_message, Reply(split_html(escape(reload_report(s.engine.reload(), s)))))
+async def reload_command(update: Update, context: Context) -> None:
+    """/reload: re-read knowledge/ in a thread (the bot keeps answering); on errors the old knowledge stays."""
+    errors = await asyncio.to_thread(context.engine.reload)
+    await send(update.effective_message, Reply(split_html(escape(reload_report(errors, context)))))
 
 
-def reload_report(errors: list, s: Session) -> str:
+def reload_report(errors: list[Problem], context: Context) -> str:
     """What staff read after a reload."""
     if errors:
         shown = "\n".join(str(e) for e in errors[:15])
         return f"⚠️ 知识库有 {len(errors)} 处错误，继续使用旧版本：\n{shown}"
-    kb = s.engine.responder.kb
+    kb = context.engine.responder.kb  # the new snapshot, not this update's
     return f"✓ 知识库已重新加载：{len(kb.topics)} 个主题，{len(kb.places)} 个地点。"
 
 
-async def _replied_ticket(message: Message, s: Session) -> Ticket | None:
+async def _replied_ticket(message: Message, context: Context) -> Ticket | None:
     """The ticket a staff message replies to, if any."""
     replied = message.reply_to_message
-    return await ticket_for_message(s.store, message.chat_id, replied.message_id) if replied else None
+    return (
+        await ticket_for_message(context.store, message.chat_id, replied.message_id)
+        if replied
+        else None
+    )
 
 
-async def _ticket(update: Update, s: Session) -> Ticket | None:
+async def _ticket(update: Update, context: Context) -> Ticket | None:
     """The ticket a staff command replies to, or a hint when there is none."""
-    ticket = await _replied_ticket(update.effective_message, s)
+    ticket = await _replied_ticket(update.effective_message, context)
     if ticket is None:
         await send(update.effective_message, Reply((escape("请回复一条工单消息（🎫）。"),)))
     return ticket
 
 
-async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def staff_reply(update: Update, context: Context) -> None:
     """A reply to a ticket in the staff group goes to the user."""
-    s = await session(update, context)
     message = update.effective_message
-    ticket = await _replied_ticket(message, s)
+    ticket = await _replied_ticket(message, context)
     if ticket is None:
         return  # an ordinary conversation among staff
-    text = f"{s.kb.text('staff_reply', ticket.lang)}\n{message.text}"
+    text = f"{context.kb.text('staff_reply', ticket.lang)}\n{message.text}"
     await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。")
 
 
 async def _deliver(message: Message, ticket: Ticket, text: str, confirmation: str) -> None:
     for chunk in split_html(escape(text)):
-        await message.get_bot().send_message(chat_id=ticket.chat_id, text=chunk, parse_mode="HTML")
+        await message.get_bot().send_message(chat_id=ticket.chat_id, text=chunk)
     await send(message, Reply((escape(confirmation),)))
 
 
-async def _staff_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Session, Ticket] | None:
-    """A staff member's command replying to a ticket, or None (after saying why)."""
-    s = await _staff(update, context)
-    ticket = await _ticket(update, s) if s is not None else None
-    return (s, ticket) if s is not None and ticket is not None else None
-
-
-async def send_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_command(update: Update, context: Context) -> None:
     """/send TOPIC as a reply to a ticket: that topic's curated answer, in the user's language."""
-    found = await _staff_ticket(update, context)
-    if found is None:
+    ticket = await _ticket(update, context)
+    if ticket is None:
         return
-    s, ticket = found
     topic = context.args[0] if context.args else ""
-    if topic not in s.kb.topics:
-        await send(update.effective_message, Reply(split_html(escape("用法：/send 主题ID。可用的主题：" + ", ".join(sorted(s.kb.topics))))))
+    if topic not in context.kb.topics:
+        await send(
+            update.effective_message,
+            Reply(
+                split_html(
+                    escape(
+                        "用法：/send 主题ID。可用的主题：" + ", ".join(sorted(context.kb.topics))
+                    )
+                )
+            ),
+        )
         return
-    answer = s.engine.responder.faq(topic, ticket.lang)
-    await _deliver(update.effective_message, ticket, answer.text, f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。")
+    answer = context.responder.faq(topic, ticket.lang)
+    await _deliver(
+        update.effective_message,
+        ticket,
+        answer.text,
+        f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
+    )
 
 
-async def close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def close_command(update: Update, context: Context) -> None:
     """/close as a reply to a ticket: close it and tell the user."""
-    found = await _staff_ticket(update, context)
-    if found is None:
+    ticket = await _ticket(update, context)
+    if ticket is None:
         return
-    s, ticket = found
-    await close_ticket(s.store, ticket.id)
-    await _deliver(update.effective_message, ticket, s.kb.text("handoff_closed", ticket.lang), f"✓ 工单 #{ticket.id} 已关闭。")
+    await close_ticket(context.store, ticket.id)
+    await _deliver(
+        update.effective_message,
+        ticket,
+        context.kb.text("handoff_closed", ticket.lang),
+        f"✓ 工单 #{ticket.id} 已关闭。",
+    )
 
 
-async def staff_query(message: Message, s: Session, text: str) -> None:
+async def staff_query(message: Message, context: Context, text: str) -> None:
     """A staff member forwards or types a visitor's question: answer in the visitor's language, Chinese below."""
-    answer = s.engine.answer(Query(text=text))  # the text decides the language, not the staff member's settings
+    answer = context.responder.answer(
+        Query(text=text)
+    )  # the text decides the language, not the staff member's settings
     body = answer.text
     if answer.lang != "zh":
-        chinese = s.engine.responder.in_language(answer, "zh")
-        body += f"\n\n—— {s.kb.text('staff_note_zh', 'zh').rstrip('：:')} ——\n{chinese.text}"
-    reply = render(answer.model_copy(update={"text": body}), s.kb)
+        chinese = context.responder.in_language(answer, "zh")
+        body += f"\n\n—— {context.kb.text('staff_note_zh', 'zh').rstrip('：:')} ——\n{chinese.text}"
+    reply = render(answer.model_copy(update={"text": body}), context.kb)
     await send(message, Reply(reply.chunks, None))

@@ -24,7 +24,7 @@ from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from handlers.app import build_application, builder
 from handlers.fake_api import FakeRequest
 from handlers.render import Reply, render
-from handlers.session import send
+from handlers.reply import send
 
 TOKEN = "123456789:AAbenchmark-token-offline-only"
 
@@ -34,11 +34,21 @@ def _updates(n: int) -> list[dict[str, Any]]:
     texts = [c.text for c in load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl")))]
     users = max(1, n // 10)
     return [
-        {"update_id": i + 1, "message": {
-            "message_id": i + 1, "date": 0, "text": texts[i % len(texts)],
-            "chat": {"id": 1000 + i % users, "type": "private", "first_name": "u"},
-            "from": {"id": 1000 + i % users, "is_bot": False, "first_name": "u", "language_code": "en"},
-        }}
+        {
+            "update_id": i + 1,
+            "message": {
+                "message_id": i + 1,
+                "date": 0,
+                "text": texts[i % len(texts)],
+                "chat": {"id": 1000 + i % users, "type": "private", "first_name": "u"},
+                "from": {
+                    "id": 1000 + i % users,
+                    "is_bot": False,
+                    "first_name": "u",
+                    "language_code": "en",
+                },
+            },
+        }
         for i in range(n)
     ]
 
@@ -52,7 +62,7 @@ async def _rate(application: Application, updates: list[dict[str, Any]]) -> floa
             await application.process_update(update)
         return len(parsed) / (time.perf_counter() - start)
     finally:
-        store = application.bot_data.get("store")
+        store = getattr(application.bot_data, "store", None)
         if store is not None:
             await store.close()
         await application.shutdown()
@@ -72,6 +82,7 @@ def _bare(settings: Settings, callback: Any) -> Application:
 def _replier(replies: dict[str, Reply]) -> Any:
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update.effective_message, replies[update.effective_message.text or ""])
+
     return reply
 
 
@@ -82,13 +93,22 @@ async def measure_async(engine: Engine, n: int) -> dict[str, float]:
     texts = {u["message"]["text"] for u in updates}
     replies = {text: render(engine.answer(Query(text=text, hint="en")), kb) for text in texts}
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_RATE_LIMIT=0, DATABASE_PATH=Path(folder) / "bench.sqlite3")
+        settings = Settings(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_RATE_LIMIT=0,
+            DATABASE_PATH=Path(folder) / "bench.sqlite3",
+        )
         payhelp = await _rate(build_application(settings, engine, FakeRequest()), updates)
     reply = await _rate(_bare(settings, _replier(replies)), updates)
     echo = await _rate(_bare(settings, _echo), updates)
     return {
-        "updates": n, "payhelp_ups": round(payhelp, 1), "reply_ups": round(reply, 1), "echo_ups": round(echo, 1),
-        "ratio": round(payhelp / echo, 3), "reply_ratio": round(reply / echo, 3), "own_work_ratio": round(payhelp / reply, 3),
+        "updates": n,
+        "payhelp_ups": round(payhelp, 1),
+        "reply_ups": round(reply, 1),
+        "echo_ups": round(echo, 1),
+        "ratio": round(payhelp / echo, 3),
+        "reply_ratio": round(reply / echo, 3),
+        "own_work_ratio": round(payhelp / reply, 3),
     }
 
 

@@ -1,9 +1,9 @@
 """Grid-search the matcher's weights and the answer thresholds on the tuning sets; report a check half apart.
 
 Run: .venv/bin/python scripts/tune.py [--quick]  — prints the best settings; copy them into bot/matcher.py and
-bot/responder.py. It reads the written sets (knowledge/tests/*.jsonl) and the tuning half of the real set
-(knowledge/tests/real/tune.jsonl), never knowledge/tests/real/held-out.jsonl: that half is measured once,
-when it arrives, and then only to report. Sentence vectors come from the disk cache (bot/semantic.py), so a
+bot/responder.py. It reads the written sets (knowledge/tests/*.jsonl) but those in bot.kbtools.HELD_OUT, and the
+tuning half of the real set (knowledge/tests/real/tune.jsonl), never knowledge/tests/real/held-out.jsonl: held-out
+sets are measured once, when they arrive, and then only to report; the quality test checks the bar on them alone. Sentence vectors come from the disk cache (bot/semantic.py), so a
 second run encodes nothing.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.evaluation import Case, evaluate, load_cases  # noqa: E402
+from bot.kbtools import tuning_files  # noqa: E402
 from bot.knowledge import require_knowledge  # noqa: E402
 from bot.matcher import Matcher, Weights  # noqa: E402
 from bot.responder import Responder, Thresholds  # noqa: E402
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small grid around the shipped settings")
     args = parser.parse_args()
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
-    written = load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl")))
+    written = load_cases(tuning_files(BUNDLED_KNOWLEDGE / "tests"))
     real = load_cases([BUNDLED_KNOWLEDGE / "tests" / "real" / "tune.jsonl"])
     index = SemanticIndex(CachedEncoder(E5Encoder(), VectorCache(CACHE)), VectorCache(CACHE), examples(kb), memo=0)
     index.build()

@@ -34,7 +34,17 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "KNOWLEDGE_DIR", "DATABASE_PATH", "STAFF_", "DEFAULT_LANGUAGE", "LOG_LEVEL", "SEMANTIC_")):
+        if name.startswith(
+            (
+                "TELEGRAM_",
+                "KNOWLEDGE_DIR",
+                "DATABASE_PATH",
+                "STAFF_",
+                "DEFAULT_LANGUAGE",
+                "LOG_LEVEL",
+                "SEMANTIC_",
+            )
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VECTOR_CACHE_PATH", str(VECTOR_CACHE))  # the vectors `make` built, not a cold cache per test
     monkeypatch.chdir(tmp_path)

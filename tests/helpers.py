@@ -31,11 +31,35 @@ def run_cli(*args: str, stdin: str = "", tty: bool = False) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def run_process(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot ARGS` as a real process, as a user would."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_", "KNOWLEDGE_DIR", "DEFAULT_LANGUAGE", "LOG_LEVEL", "DATABASE_PATH"))}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            (
+                "TELEGRAM_",
+                "STAFF_",
+                "KNOWLEDGE_DIR",
+                "DEFAULT_LANGUAGE",
+                "LOG_LEVEL",
+                "DATABASE_PATH",
+            )
+        )
+    }
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        env=full_env, cwd=cwd or ROOT, timeout=120,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
     )

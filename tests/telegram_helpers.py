@@ -29,12 +29,28 @@ def user(user_id: int = 7, lang: str | None = "en") -> dict[str, Any]:
 
 
 def chat(chat_id: int = 7, kind: str = "private") -> dict[str, Any]:
-    return {"id": chat_id, "type": kind, **({"title": "Group"} if kind != "private" else {"first_name": "Visitor"})}
+    return {
+        "id": chat_id,
+        "type": kind,
+        **({"title": "Group"} if kind != "private" else {"first_name": "Visitor"}),
+    }
 
 
-def message(text: str | None = None, user_id: int = 7, lang: str | None = "en", chat_id: int | None = None, kind: str = "private", **extra: Any) -> dict[str, Any]:
+def message(
+    text: str | None = None,
+    user_id: int = 7,
+    lang: str | None = "en",
+    chat_id: int | None = None,
+    kind: str = "private",
+    **extra: Any,
+) -> dict[str, Any]:
     """An Update with a message; commands get their bot_command entity."""
-    msg: dict[str, Any] = {"message_id": next(_ids), "date": int(time.time()), "chat": chat(chat_id or user_id, kind), "from": user(user_id, lang)}
+    msg: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": chat(chat_id or user_id, kind),
+        "from": user(user_id, lang),
+    }
     if text is not None:
         msg["text"] = text
         if text.startswith("/"):
@@ -43,11 +59,24 @@ def message(text: str | None = None, user_id: int = 7, lang: str | None = "en", 
     return {"update_id": next(_ids), "message": msg}
 
 
-def callback(data: str, user_id: int = 7, lang: str | None = "en", with_message: bool = True) -> dict[str, Any]:
+def callback(
+    data: str, user_id: int = 7, lang: str | None = "en", with_message: bool = True
+) -> dict[str, Any]:
     """An Update with a button press on one of the bot's messages."""
-    query: dict[str, Any] = {"id": str(next(_ids)), "from": user(user_id, lang), "chat_instance": "ci", "data": data}
+    query: dict[str, Any] = {
+        "id": str(next(_ids)),
+        "from": user(user_id, lang),
+        "chat_instance": "ci",
+        "data": data,
+    }
     if with_message:
-        query["message"] = {"message_id": next(_ids), "date": int(time.time()), "chat": chat(user_id), "from": BOT_USER, "text": "menu"}
+        query["message"] = {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": chat(user_id),
+            "from": BOT_USER,
+            "text": "menu",
+        }
     return {"update_id": next(_ids), "callback_query": query}
 
 
@@ -61,7 +90,14 @@ class Harness:
     def __init__(self, engine: Engine, db: Path, **settings: Any) -> None:
         self.api = FakeBotAPI()
         self.extra = settings
-        self.settings = Settings(**{"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_PATH": db, "TELEGRAM_RATE_LIMIT": 0, **settings})
+        self.settings = Settings(
+            **{
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "DATABASE_PATH": db,
+                "TELEGRAM_RATE_LIMIT": 0,
+                **settings,
+            }
+        )
         self.engine = engine
         self.app: Application = build_application(self.settings, engine, FakeRequest(self.api))
         self.errors: list[BaseException] = []
@@ -71,12 +107,12 @@ class Harness:
 
         self.app.add_error_handler(capture)
 
-    async def start(self) -> "Harness":
+    async def start(self) -> Harness:
         await self.app.initialize()
         return self
 
     async def stop(self) -> None:
-        await self.app.bot_data["store"].close()
+        await self.app.bot_data.store.close()
         await self.app.shutdown()
 
     async def send(self, update: dict[str, Any]) -> list[Call]:
@@ -85,7 +121,7 @@ class Harness:
         await self.app.process_update(Update.de_json(update, self.app.bot))
         return self.api.calls[before:]
 
-    async def restart(self) -> "Harness":
+    async def restart(self) -> Harness:
         """A new Application on the same database, as after a process restart."""
         await self.stop()
         fresh = Harness(self.engine, self.settings.DATABASE_PATH, **self.extra)
@@ -109,5 +145,11 @@ def buttons(call: Call) -> list[tuple[str, str]]:
     for row in markup.get("inline_keyboard", []):
         out += [(b["text"], b.get("callback_data", "")) for b in row]
     for row in markup.get("keyboard", []):
-        out += [(b["text"] if isinstance(b, dict) else b, "location" if isinstance(b, dict) and b.get("request_location") else "") for b in row]
+        out += [
+            (
+                b["text"] if isinstance(b, dict) else b,
+                "location" if isinstance(b, dict) and b.get("request_location") else "",
+            )
+            for b in row
+        ]
     return out

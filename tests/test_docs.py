@@ -53,3 +53,21 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_command_has_one_entry_in_the_dispatch_table() -> None:
+    from bot.cli import DISPATCH
+
+    assert sorted(DISPATCH) == sorted(name for name in _commands() if name != "kb")
+
+
+def test_the_bot_never_loads_the_benchmark_code() -> None:
+    """bench, synthetic and throughput ship for `python -m bot bench` only; the bot and its other commands never import them."""
+    import subprocess
+    import sys
+
+    probe = "import sys, bot.cli, handlers.app; print(sorted(m for m in ('bot.bench', 'bot.synthetic', 'handlers.throughput', 'handlers.fake_api') if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert (result.returncode, result.stdout) == (0, "[]\n")

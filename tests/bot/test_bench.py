@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.bench import baseline, peer, percentile
 from bot.evaluation import Case
 from bot.knowledge import require_knowledge
@@ -13,6 +15,7 @@ from bot.synthetic import with_generated
 from tests.helpers import run_cli
 
 
+@pytest.mark.slow  # about 70 s: every figure of the benchmark, small sizes; run with `make soak`
 def test_bench_quick_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     code, text = run_cli("bench", "--quick", "--out", str(out))
@@ -24,7 +27,15 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
     assert data["latency"][1]["places"] == len(require_knowledge(BUNDLED_KNOWLEDGE).places) + 1000
     assert "Core latency per message" in text and f"figures written to {out}" in text
-    assert set(data["telegram"]) == {"updates", "payhelp_ups", "reply_ups", "echo_ups", "ratio", "reply_ratio", "own_work_ratio"}
+    assert set(data["telegram"]) == {
+        "updates",
+        "payhelp_ups",
+        "reply_ups",
+        "echo_ups",
+        "ratio",
+        "reply_ratio",
+        "own_work_ratio",
+    }
     assert "reply bot" in text
 
 

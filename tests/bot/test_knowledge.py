@@ -45,25 +45,119 @@ PLACE = """\
 """
 
 MISTAKES = [
-    ("unknown field", "faq", TOPIC.replace("  related:", "  relatd: [x]\n  related:"), "knowledge/faq/zz.yaml:4: relatd: unknown field (check the spelling; see knowledge/README.md) (in extra-topic)"),
-    ("duplicate id", "faq", TOPIC.replace("id: extra-topic", "id: currency-exchange"), "knowledge/faq/zz.yaml:1: id: duplicate topic id 'currency-exchange' (first at knowledge/faq/cash.yaml:"),
-    ("missing topic reference", "faq", TOPIC.replace("[currency-exchange]", "[currency-exchnage]"), "knowledge/faq/zz.yaml:4: related: no topic 'currency-exchnage' (in extra-topic)"),
-    ("missing language", "faq", TOPIC.replace("    ko: 답변\n", ""), "knowledge/faq/zz.yaml:13: answer.ko: required field is missing (in extra-topic)"),
-    ("future as_of", "faq", TOPIC.replace("2026-01-01", "2099-01-01"), "knowledge/faq/zz.yaml:3: as_of: 2099-01-01 is in the future (in extra-topic)"),
-    ("blank keyword in another language", "faq", TOPIC.replace("    en: [extra]\n", "    en: [extra]\n    other: [zusatz, '  ']\n"), "knowledge/faq/zz.yaml:7: keywords.other: Value error, must not be empty (in extra-topic)"),
-    ("empty answer", "faq", TOPIC.replace("en: Answer", "en: ''"), "knowledge/faq/zz.yaml:15: answer.en: Value error, must not be empty (in extra-topic)"),
-    ("missing place reference", "places", PLACE.replace("parent: ynj-airport", "parent: ynj-airprot"), "knowledge/places/zz.yaml:4: parent: no place 'ynj-airprot' (in extra-atm)"),
-    ("coordinates outside China", "places", PLACE.replace("lat: 42.88, lon: 129.45", "lat: 48.85, lon: 2.35"), "knowledge/places/zz.yaml:5: coords: (48.85, 2.35) is outside China (in extra-atm)"),
-    ("unknown kind", "places", PLACE.replace("kind: atm", "kind: atmm"), "knowledge/places/zz.yaml:2: kind: must be one of 'airport', 'railway-station', 'scenic-spot', 'district', 'hotel', 'hospital', 'mall', 'bank-branch', 'atm', 'exchange-counter' or 'payment-service-center' (in extra-atm)"),
-    ("missing city", "places", PLACE.replace("city: yanji", "city: atlantis"), "knowledge/places/zz.yaml:3: city: no city 'atlantis' in regions.yaml (in extra-atm)"),
-    ("YAML syntax", "faq", TOPIC.replace("  answer:\n", "  answer: [\n"), "knowledge/faq/zz.yaml:15: file: YAML syntax: expected ',' or ']', but got ':'"),
-    ("duplicate key", "faq", TOPIC.replace("  source: general practice\n", "  source: general practice\n  source: again\n"), "knowledge/faq/zz.yaml:3: file: duplicate key 'source'"),
-    ("not a list", "faq", "id: lonely\n", "knowledge/faq/zz.yaml:1: file: must be a list of entries (each starting with '- id:')"),
+    (
+        "unknown field",
+        "faq",
+        TOPIC.replace("  related:", "  relatd: [x]\n  related:"),
+        "knowledge/faq/zz.yaml:4: relatd: unknown field (check the spelling; see knowledge/README.md) (in extra-topic)",
+    ),
+    (
+        "duplicate id",
+        "faq",
+        TOPIC.replace("id: extra-topic", "id: currency-exchange"),
+        "knowledge/faq/zz.yaml:1: id: duplicate topic id 'currency-exchange' (first at knowledge/faq/cash.yaml:",
+    ),
+    (
+        "missing topic reference",
+        "faq",
+        TOPIC.replace("[currency-exchange]", "[currency-exchnage]"),
+        "knowledge/faq/zz.yaml:4: related: no topic 'currency-exchnage' (in extra-topic)",
+    ),
+    (
+        "missing language",
+        "faq",
+        TOPIC.replace("    ko: 답변\n", ""),
+        "knowledge/faq/zz.yaml:13: answer.ko: required field is missing (in extra-topic)",
+    ),
+    (
+        "future as_of",
+        "faq",
+        TOPIC.replace("2026-01-01", "2099-01-01"),
+        "knowledge/faq/zz.yaml:3: as_of: 2099-01-01 is in the future (in extra-topic)",
+    ),
+    (
+        "blank keyword in another language",
+        "faq",
+        TOPIC.replace("    en: [extra]\n", "    en: [extra]\n    other: [zusatz, '  ']\n"),
+        "knowledge/faq/zz.yaml:7: keywords.other: Value error, must not be empty (in extra-topic)",
+    ),
+    (
+        "empty answer",
+        "faq",
+        TOPIC.replace("en: Answer", "en: ''"),
+        "knowledge/faq/zz.yaml:15: answer.en: Value error, must not be empty (in extra-topic)",
+    ),
+    (
+        "missing place reference",
+        "places",
+        PLACE.replace("parent: ynj-airport", "parent: ynj-airprot"),
+        "knowledge/places/zz.yaml:4: parent: no place 'ynj-airprot' (in extra-atm)",
+    ),
+    (
+        "coordinates outside China",
+        "places",
+        PLACE.replace("lat: 42.88, lon: 129.45", "lat: 48.85, lon: 2.35"),
+        "knowledge/places/zz.yaml:5: coords: (48.85, 2.35) is outside China (in extra-atm)",
+    ),
+    (
+        "unknown kind",
+        "places",
+        PLACE.replace("kind: atm", "kind: atmm"),
+        "knowledge/places/zz.yaml:2: kind: must be one of 'airport', 'railway-station', 'scenic-spot', 'district', 'hotel', 'hospital', 'mall', 'bank-branch', 'atm', 'exchange-counter' or 'payment-service-center' (in extra-atm)",
+    ),
+    (
+        "missing city",
+        "places",
+        PLACE.replace("city: yanji", "city: atlantis"),
+        "knowledge/places/zz.yaml:3: city: no city 'atlantis' in regions.yaml (in extra-atm)",
+    ),
+    (
+        "YAML syntax",
+        "faq",
+        TOPIC.replace("  answer:\n", "  answer: [\n"),
+        "knowledge/faq/zz.yaml:15: file: YAML syntax: expected ',' or ']', but got ':'",
+    ),
+    (
+        "duplicate key",
+        "faq",
+        TOPIC.replace(
+            "  source: general practice\n", "  source: general practice\n  source: again\n"
+        ),
+        "knowledge/faq/zz.yaml:3: file: duplicate key 'source'",
+    ),
+    (
+        "HTML in an answer",
+        "faq",
+        TOPIC.replace("en: Answer", "en: Pay at <b>the counter</b>"),
+        "knowledge/faq/zz.yaml:15: answer.en: write plain text, not HTML or Markdown: '<b>' (in extra-topic)",
+    ),
+    (
+        "Markdown in an answer",
+        "faq",
+        TOPIC.replace("en: Answer", "en: Pay at **the counter**"),
+        "knowledge/faq/zz.yaml:15: answer.en: write plain text, not HTML or Markdown: '**t' (in extra-topic)",
+    ),
+    (
+        "Markdown link in a summary",
+        "places",
+        PLACE.replace("en: Test,", "en: '[map](https://example.com)',"),
+        "knowledge/places/zz.yaml:8: summary.en: write plain text, not HTML or Markdown: '[map](https://example.com)' (in extra-atm)",
+    ),
+    (
+        "not a list",
+        "faq",
+        "id: lonely\n",
+        "knowledge/faq/zz.yaml:1: file: must be a list of entries (each starting with '- id:')",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("folder", "content", "expected"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
-def test_kb_check_reports_file_line_field(kb_copy: Path, monkeypatch: pytest.MonkeyPatch, folder: str, content: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("folder", "content", "expected"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES]
+)
+def test_kb_check_reports_file_line_field(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch, folder: str, content: str, expected: str
+) -> None:
     (kb_copy / folder / "zz.yaml").write_text(content, encoding="utf-8")
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
     code, out = run_cli("kb", "check")
@@ -82,16 +176,25 @@ def test_valid_additions_pass(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_bundled_knowledge_is_clean() -> None:
     code, out = run_cli("kb", "check")
-    assert (code, [line for line in out.splitlines() if "error" in line and not line.startswith("0 error")]) == (0, [])
+    assert (
+        code,
+        [line for line in out.splitlines() if "error" in line and not line.startswith("0 error")],
+    ) == (0, [])
 
 
 def test_ui_text_with_missing_key_and_regression_file_with_bad_topic(kb_copy: Path) -> None:
     ui = (kb_copy / "ui.yaml").read_text(encoding="utf-8")
     (kb_copy / "ui.yaml").write_text(ui.replace("\nfallback:", "\nfallbakc:"), encoding="utf-8")
-    (kb_copy / "tests" / "zz.jsonl").write_text('{"text": "hi", "kind": "faq", "topic": ["nope"], "lang": "en"}\nnot json\n')
+    (kb_copy / "tests" / "zz.jsonl").write_text(
+        '{"text": "hi", "kind": "faq", "topic": ["nope"], "lang": "en"}\nnot json\n'
+    )
     snapshot, problems = load_knowledge(kb_copy, today=date(2026, 11, 22))
     assert snapshot is None
-    assert [str(p) for p in problems if p.file.endswith(("ui.yaml", "zz.jsonl")) and p.field in ("fallback", "topic", "line")] == [
+    assert [
+        str(p)
+        for p in problems
+        if p.file.endswith(("ui.yaml", "zz.jsonl")) and p.field in ("fallback", "topic", "line")
+    ] == [
         "knowledge/tests/zz.jsonl:1: topic: no topic 'nope'",
         "knowledge/tests/zz.jsonl:2: line: not JSON (Expecting value)",
         "knowledge/ui.yaml:1: fallback: required interface text is missing",
@@ -101,11 +204,69 @@ def test_ui_text_with_missing_key_and_regression_file_with_bad_topic(kb_copy: Pa
 def test_missing_knowledge_dir_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path / "nowhere"))
     code, out = run_cli("kb", "check")
-    assert (code, out.splitlines()[0]) == (1, f"{tmp_path / 'nowhere'}:1: KNOWLEDGE_DIR: folder not found")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        f"{tmp_path / 'nowhere'}:1: KNOWLEDGE_DIR: folder not found",
+    )
 
 
-def test_binary_garbage_gives_a_line_not_a_traceback(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_binary_garbage_gives_a_line_not_a_traceback(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (kb_copy / "faq" / "zz.yaml").write_bytes(b"\xff\xfe\x00garbage")
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
     code, out = run_cli("kb", "check")
-    assert (code, [line for line in out.splitlines() if "zz.yaml" in line]) == (1, ["knowledge/faq/zz.yaml:1: file: not UTF-8 text (invalid start byte)"])
+    assert (code, [line for line in out.splitlines() if "zz.yaml" in line]) == (
+        1,
+        ["knowledge/faq/zz.yaml:1: file: not UTF-8 text (invalid start byte)"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "broken", "expected"),
+    [
+        (
+            "a missing ]",
+            (
+                "related: [cash-refusal-complaint, change-pack, currency-exchange, payment-overview]",
+                "related: [cash-refusal-complaint, change-pack, currency-exchange, payment-overview",
+            ),
+            "knowledge/faq/cash.yaml:8: file: YAML syntax: expected ',' or ']', but got ':'",
+        ),
+        (
+            "a tab",
+            ("\n    zh: [现金,", "\n\tzh: [现金,"),
+            "knowledge/faq/cash.yaml:9: file: YAML syntax: found character '\\t' that cannot start any token",
+        ),
+    ],
+    ids=["missing-bracket", "tab"],
+)
+def test_a_yaml_syntax_error_is_one_line_and_nothing_that_follows_from_it(
+    kb_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    broken: tuple[str, str],
+    expected: str,
+) -> None:
+    cash = kb_copy / "faq" / "cash.yaml"
+    text = cash.read_text(encoding="utf-8")
+    assert broken[0] in text
+    cash.write_text(text.replace(broken[0], broken[1], 1), encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "check")
+    assert (code, out.splitlines()) == (1, [expected, f"1 error(s), 0 warning(s) in {kb_copy}"])
+
+
+def test_an_empty_knowledge_dir_is_one_line_naming_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "empty" / "faq").mkdir(parents=True)
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path / "empty"))
+    code, out = run_cli("kb", "check")
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            f"{tmp_path / 'empty'}:1: KNOWLEDGE_DIR: no knowledge files in this folder (faq/*.yaml, places/*.yaml, ui.yaml ...); is it the right one?",
+            f"1 error(s), 0 warning(s) in {tmp_path / 'empty'}",
+        ],
+    )

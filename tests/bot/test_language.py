@@ -9,7 +9,11 @@ import pytest
 
 from bot.language import decide, hint_language
 
-CASES = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "languages.jsonl").read_text().splitlines() if line.strip()]
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent.parent / "data" / "languages.jsonl").read_text().splitlines()
+    if line.strip()
+]
 
 
 def test_the_set_is_big_enough() -> None:
@@ -18,12 +22,15 @@ def test_the_set_is_big_enough() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{i}-{c['lang']}" for i, c in enumerate(CASES)])
 def test_answer_language(case: dict, engine) -> None:
-    english = engine.responder.matcher.english_words  # the vocabulary the real answering path passes
+    english = (
+        engine.responder.matcher.english_words
+    )  # the vocabulary the real answering path passes
     assert decide(case["text"], case.get("hint"), None, english).lang == case["lang"]
 
 
 @pytest.mark.parametrize(
-    ("hint", "expected"), [("en-US", "en"), ("zh-hans", "zh"), ("ko", "ko"), ("pt-BR", None), (None, None), ("", None)]
+    ("hint", "expected"),
+    [("en-US", "en"), ("zh-hans", "zh"), ("ko", "ko"), ("pt-BR", None), (None, None), ("", None)],
 )
 def test_telegram_language_codes(hint: str | None, expected: str | None) -> None:
     assert hint_language(hint) == expected

@@ -14,12 +14,17 @@ def _posterior(engine: Engine, text: str) -> dict[str, float]:
     return engine.responder.matcher.bayes(set(tokens(normalize(text))))
 
 
-@pytest.mark.parametrize(("text", "topic"), [
-    ("where can I change euros into yuan", "currency-exchange"),
-    ("数字人民币钱包怎么开通", "ecny"),
-    ("банкомат снять наличные иностранной картой", "atm-foreign-card"),
-])
-def test_posterior_is_a_distribution_led_by_the_topic_asked_about(engine: Engine, text: str, topic: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("where can I change euros into yuan", "currency-exchange"),
+        ("数字人民币钱包怎么开通", "ecny"),
+        ("банкомат снять наличные иностранной картой", "atm-foreign-card"),
+    ],
+)
+def test_posterior_is_a_distribution_led_by_the_topic_asked_about(
+    engine: Engine, text: str, topic: str
+) -> None:
     posterior = _posterior(engine, text)
     assert math.isclose(sum(posterior.values()), 1.0)
     assert max(posterior, key=posterior.get) == topic
@@ -29,9 +34,17 @@ def test_no_known_word_gives_no_evidence(engine: Engine) -> None:
     assert _posterior(engine, "zzqx vrrbl") == {}
 
 
-def test_rank_adds_the_posterior_to_each_score(engine: Engine) -> None:
-    matcher = engine.responder.matcher
-    text = "where can I change euros into yuan"
-    posterior = _posterior(engine, matcher.correct(normalize(text)))
-    ranked = matcher.rank(text)
-    assert [round(s.bayes, 9) for s in ranked] == [round(posterior.get(s.target, 0.0), 9) for s in ranked]
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("where can I change euros into yuan", "currency-exchange"),
+        ("数字人民币钱包怎么开通", "ecny"),
+        ("банкомат снять наличные иностранной картой", "atm-foreign-card"),
+    ],
+)
+def test_rank_leads_with_the_topic_asked_about_and_gives_it_the_most_evidence(
+    engine: Engine, text: str, topic: str
+) -> None:
+    ranked = engine.responder.matcher.rank(text)
+    assert ranked[0].target == topic
+    assert max(ranked, key=lambda scored: scored.bayes).target == topic

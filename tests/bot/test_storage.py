@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.migrations import STEPS, TABLES
 from bot.storage import EVENT_BATCH, Draft, Store
+from tests.helpers import run_process
 
 
 def _on_disk(path: Path, sql: str) -> list[tuple]:
@@ -20,8 +22,14 @@ def _on_disk(path: Path, sql: str) -> list[tuple]:
 async def test_update_ids_are_on_disk_before_the_answer(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     try:
-        assert [await store.first_time(7), await store.first_time(7), await store.first_time(8)] == [True, False, True]
-        assert _on_disk(tmp_path / "s.sqlite3", "SELECT update_id FROM updates ORDER BY update_id") == [(7,), (8,)]
+        assert [
+            await store.first_time(7),
+            await store.first_time(7),
+            await store.first_time(8),
+        ] == [True, False, True]
+        assert _on_disk(
+            tmp_path / "s.sqlite3", "SELECT update_id FROM updates ORDER BY update_id"
+        ) == [(7,), (8,)]
     finally:
         await store.close()
 
@@ -32,7 +40,9 @@ async def test_choices_and_feedback_are_on_disk_at_once(tmp_path: Path) -> None:
         await store.set_lang(5, "ko")
         await store.add_feedback(5, "ecny", True, "ko", "e-CNY?")
         assert _on_disk(tmp_path / "s.sqlite3", "SELECT user_id, lang FROM users") == [(5, "ko")]
-        assert _on_disk(tmp_path / "s.sqlite3", "SELECT topic, helpful, question FROM feedback") == [("ecny", 1, "e-CNY?")]
+        assert _on_disk(
+            tmp_path / "s.sqlite3", "SELECT topic, helpful, question FROM feedback"
+        ) == [("ecny", 1, "e-CNY?")]
     finally:
         await store.close()
 
@@ -47,7 +57,9 @@ async def test_statistics_are_written_a_batch_at_a_time_and_on_close(tmp_path: P
     assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH,)]
     await store.log_event(100, "zh", "fallback", None, "天气")
     await store.close()
-    assert _on_disk(path, "SELECT lang, kind, text FROM events ORDER BY id DESC LIMIT 1") == [("zh", "fallback", "天气")]
+    assert _on_disk(path, "SELECT lang, kind, text FROM events ORDER BY id DESC LIMIT 1") == [
+        ("zh", "fallback", "天气")
+    ]
 
 
 async def test_a_failed_statistics_write_keeps_the_rows_for_the_next_try(tmp_path: Path) -> None:
@@ -77,7 +89,10 @@ async def test_forget_also_drops_statistics_not_yet_written_and_drafts(tmp_path:
     await store.forget(1)
     assert await store.draft(1) is None
     await store.close()
-    assert (_on_disk(path, "SELECT text FROM events"), _on_disk(path, "SELECT * FROM complaint_drafts")) == ([("someone else's",)], [])
+    assert (
+        _on_disk(path, "SELECT text FROM events"),
+        _on_disk(path, "SELECT * FROM complaint_drafts"),
+    ) == ([("someone else's",)], [])
 
 
 async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) -> None:
@@ -85,24 +100,41 @@ async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) ->
     store = Store(path)
     try:
         await store.save_draft(3, Draft("when", place="market", what="no cash"))
-        assert _on_disk(path, "SELECT user_id, step, place, what FROM complaint_drafts") == [(3, "when", "market", "no cash")]
-        await store.finish_draft(3, "INSERT INTO complaints (created, user_id, lang, place, what) VALUES ('t', 3, 'en', 'market', 'no cash')", ())
-        assert (await store.draft(3), _on_disk(path, "SELECT COUNT(*) FROM complaint_drafts"), _on_disk(path, "SELECT place FROM complaints")) == (None, [(0,)], [("market",)])
+        assert _on_disk(path, "SELECT user_id, step, place, what FROM complaint_drafts") == [
+            (3, "when", "market", "no cash")
+        ]
+        await store.finish_draft(
+            3,
+            "INSERT INTO complaints (created, user_id, lang, place, what) VALUES ('t', 3, 'en', 'market', 'no cash')",
+            (),
+        )
+        assert (
+            await store.draft(3),
+            _on_disk(path, "SELECT COUNT(*) FROM complaint_drafts"),
+            _on_disk(path, "SELECT place FROM complaints"),
+        ) == (None, [(0,)], [("market",)])
     finally:
         await store.close()
 
 
-async def test_close_closes_even_when_the_last_statistics_cannot_be_written(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_close_closes_even_when_the_last_statistics_cannot_be_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
     await store.log_event(1, "en", "faq", "ecny", "first")
     with sqlite3.connect(path) as other:
         other.execute("ALTER TABLE events RENAME TO events_away")
     await store.close()
-    assert (store._db, "could not write 1 statistics line(s) at shutdown" in caplog.text) == (None, True)
+    assert (store._db, "could not write 1 statistics line(s) at shutdown" in caplog.text) == (
+        None,
+        True,
+    )
 
 
-async def test_a_draft_left_over_half_an_hour_is_forgotten_without_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_draft_left_over_half_an_hour_is_forgotten_without_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(tmp_path / "s.sqlite3")
     try:
         await store.save_draft(4, Draft("what", place="market"))
@@ -112,3 +144,42 @@ async def test_a_draft_left_over_half_an_hour_is_forgotten_without_a_restart(tmp
         assert await store.draft(4) is None
     finally:
         await store.close()
+
+
+async def test_a_new_database_has_every_migration_step(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    await store.db()
+    await store.close()
+    assert _on_disk(tmp_path / "s.sqlite3", "PRAGMA user_version") == [(len(STEPS),)]
+
+
+async def test_a_database_made_before_user_version_is_upgraded_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(TABLES)  # feedback without its question column, user_version 0
+        old.execute(
+            "INSERT INTO feedback (ts, user_key, topic, helpful, lang) VALUES ('t', 'k', 'ecny', 1, 'en')"
+        )
+    store = Store(path)
+    try:
+        await store.add_feedback(1, "ecny", False, "en", "e-CNY?")
+    finally:
+        await store.close()
+    assert _on_disk(path, "SELECT topic, helpful, question FROM feedback ORDER BY id") == [
+        ("ecny", 1, None),
+        ("ecny", 0, "e-CNY?"),
+    ]
+    assert _on_disk(path, "PRAGMA user_version") == [(len(STEPS),)]
+
+
+def test_a_database_from_a_newer_payhelp_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as newer:
+        newer.execute(f"PRAGMA user_version = {len(STEPS) + 1}")
+    result = run_process("kb", "unanswered", env={"DATABASE_PATH": str(path)}, timeout=30)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"payhelp: cannot use the database {path} (DATABASE_PATH): made by a newer PayHelp (schema version {len(STEPS) + 1}; this one knows {len(STEPS)})\n",
+    )

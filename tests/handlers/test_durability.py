@@ -23,7 +23,9 @@ def test_complaint_survives_kill_minus_nine_and_nothing_is_answered_twice(tmp_pa
         process = _start(api, tmp_path)
         try:
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not any("C-000001" in c.params.get("text", "") for c in api.api.sent("sendMessage")):
+            while time.monotonic() < deadline and not any(
+                "C-000001" in c.params.get("text", "") for c in api.api.sent("sendMessage")
+            ):
                 time.sleep(0.05)
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)

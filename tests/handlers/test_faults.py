@@ -28,7 +28,15 @@ def once(status: int, body: dict[str, Any], method: str = "sendMessage"):
 async def test_retry_after_is_waited_out(engine: Engine, tmp_path: Path) -> None:
     bot = await Harness(engine, tmp_path / "db.sqlite3", TELEGRAM_RATE_LIMIT=30).start()
     try:
-        bot.api.fault = once(429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}})
+        bot.api.fault = once(
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            },
+        )
         calls = await bot.send(message("where can I exchange money"))
         assert (bot.api.fault.state["attempts"], len(texts(calls))) == (2, 1)
     finally:
@@ -38,23 +46,36 @@ async def test_retry_after_is_waited_out(engine: Engine, tmp_path: Path) -> None
 async def test_forbidden_is_noted_and_not_retried(engine: Engine, tmp_path: Path) -> None:
     bot = await Harness(engine, tmp_path / "db.sqlite3", TELEGRAM_RATE_LIMIT=30).start()
     try:
-        bot.api.fault = once(403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+        bot.api.fault = once(
+            403,
+            {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            },
+        )
         calls = await bot.send(message("where can I exchange money", user_id=99))
         assert (bot.api.fault.state["attempts"], calls) == (1, [])
-        db = await bot.app.bot_data["store"].db()
+        db = await bot.app.bot_data.store.db()
         row = await (await db.execute("SELECT blocked FROM users WHERE user_id = 99")).fetchone()
         assert row == (1,)
     finally:
         await bot.stop()
 
 
-async def test_a_bad_request_for_one_message_does_not_stop_the_bot(engine: Engine, tmp_path: Path) -> None:
+async def test_a_bad_request_for_one_message_does_not_stop_the_bot(
+    engine: Engine, tmp_path: Path
+) -> None:
     bot = await Harness(engine, tmp_path / "db.sqlite3").start()
     try:
-        bot.api.fault = once(400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
+        bot.api.fault = once(
+            400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
+        )
         first = await bot.send(message("where can I exchange money"))
         second = await bot.send(message("hello", user_id=8))
         assert texts(first) == [engine.responder.kb.text("error_generic", "en")]
-        assert texts(second)[0] == engine.responder.kb.text("greeting", "en").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert texts(second)[0] == engine.responder.kb.text("greeting", "en").replace(
+            "&", "&amp;"
+        ).replace("<", "&lt;").replace(">", "&gt;")
     finally:
         await bot.stop()

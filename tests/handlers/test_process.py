@@ -13,19 +13,30 @@ import urllib.request
 from pathlib import Path
 
 from handlers.fake_api import LoopbackBotAPI
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_process
 from tests.telegram_helpers import TOKEN, message
 
 
 def _start(api: LoopbackBotAPI, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_"))}
     full.update(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        LOG_LEVEL="DEBUG", TELEGRAM_RATE_LIMIT="0", **env,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=api.base_url,
+        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+        LOG_LEVEL="DEBUG",
+        TELEGRAM_RATE_LIMIT="0",
+        **env,
     )
     # stderr goes to a file: a pipe nobody reads fills up and blocks the bot's DEBUG logging
     log = open(tmp_path / f"bot-{time.monotonic_ns()}.log", "w+")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=full, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
+    )
     process.log = log  # type: ignore[attr-defined]
     return process
 
@@ -57,7 +68,10 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
     with LoopbackBotAPI() as api:
-        api.api.updates += [message("/start", lang="ko"), message("where can I exchange money", lang="en")]
+        api.api.updates += [
+            message("/start", lang="ko"),
+            message("where can I exchange money", lang="en"),
+        ]
         process = _start(api, tmp_path)
         try:
             sent = _wait_for(api, "sendMessage", 3)
@@ -76,7 +90,9 @@ def _free_port() -> int:
 
 
 def _post(url: str, body: dict, secret: str | None) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     if secret is not None:
         request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
     try:
@@ -89,7 +105,13 @@ def _post(url: str, body: dict, secret: str | None) -> int:
 def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     port = _free_port()
     with LoopbackBotAPI() as api:
-        process = _start(api, tmp_path, TELEGRAM_WEBHOOK_URL="https://payhelp.invalid/hook", TELEGRAM_WEBHOOK_SECRET="s3cret-token", TELEGRAM_WEBHOOK_PORT=str(port))
+        process = _start(
+            api,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL="https://payhelp.invalid/hook",
+            TELEGRAM_WEBHOOK_SECRET="s3cret-token",
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        )
         try:
             registered = _wait_for(api, "setWebhook", 1)
             deadline = time.monotonic() + 30
@@ -101,7 +123,10 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
                 except OSError:
                     time.sleep(0.2)
             assert status == 403
-            assert _post(f"http://127.0.0.1:{port}/hook", message("hello", lang="ja"), "s3cret-token") == 200
+            assert (
+                _post(f"http://127.0.0.1:{port}/hook", message("hello", lang="ja"), "s3cret-token")
+                == 200
+            )
             sent = _wait_for(api, "sendMessage", 1)
         finally:
             err = _stop(process)
@@ -111,7 +136,9 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     assert TOKEN not in err
 
 
-def _language_prompt_after_edit(tmp_path: Path, kb_copy: Path, old: str, new: str, watch: str, sighup: bool) -> str:
+def _language_prompt_after_edit(
+    tmp_path: Path, kb_copy: Path, old: str, new: str, watch: str, sighup: bool
+) -> str:
     """Start the bot, edit the language prompt in ui.yaml, let it reload (SIGHUP or the watch), ask /language."""
     import signal
 
@@ -132,5 +159,65 @@ def _language_prompt_after_edit(tmp_path: Path, kb_copy: Path, old: str, new: st
 
 
 def test_sighup_and_the_watch_reload_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:
-    assert _language_prompt_after_edit(tmp_path, kb_copy, '  en: "Choose your language"', "  en: Pick a language, please", "0", sighup=True) == "Pick a language, please"
-    assert _language_prompt_after_edit(tmp_path, kb_copy, "Pick a language, please", "Which language?", "0.5", sighup=False) == "Which language?"
+    assert (
+        _language_prompt_after_edit(
+            tmp_path,
+            kb_copy,
+            '  en: "Choose your language"',
+            "  en: Pick a language, please",
+            "0",
+            sighup=True,
+        )
+        == "Pick a language, please"
+    )
+    assert (
+        _language_prompt_after_edit(
+            tmp_path, kb_copy, "Pick a language, please", "Which language?", "0.5", sighup=False
+        )
+        == "Which language?"
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_telegram_unreachable_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_closed_port()}/bot"
+    result = run_process(
+        "run",
+        env={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": base,
+            "DATABASE_PATH": str(tmp_path / "db"),
+        },
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"payhelp: cannot reach Telegram at {base} (TELEGRAM_BASE_URL): httpx.ConnectError: All connection attempts failed. "
+        "Telegram is blocked on mainland China networks: use the web channel, or point TELEGRAM_BASE_URL at a self-hosted Bot API server\n"
+    )
+
+
+def test_a_token_telegram_rejects_is_one_line(tmp_path: Path) -> None:
+    with LoopbackBotAPI() as api:
+        api.api.fault = lambda method, params: (
+            401,
+            {"ok": False, "error_code": 401, "description": "Unauthorized"},
+        )
+        result = run_process(
+            "run",
+            env={
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_BASE_URL": api.base_url,
+                "DATABASE_PATH": str(tmp_path / "db"),
+            },
+            timeout=60,
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "payhelp: Telegram rejected TELEGRAM_BOT_TOKEN; get a new token from @BotFather\n",
+    )

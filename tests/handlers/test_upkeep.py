@@ -13,7 +13,7 @@ from handlers.upkeep import flush_statistics
 
 
 def _context(store: Store) -> SimpleNamespace:
-    return SimpleNamespace(application=SimpleNamespace(bot_data={"store": store}))
+    return SimpleNamespace(store=store)  # a job context: only .store is read
 
 
 async def test_the_job_writes_statistics_kept_in_memory(tmp_path: Path) -> None:
@@ -27,7 +27,9 @@ async def test_the_job_writes_statistics_kept_in_memory(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_a_failed_write_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failed_write_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store = Store(tmp_path / "s.sqlite3")
     try:
         await store.log_event(1, "en", "faq", "ecny", "e-CNY")

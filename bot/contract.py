@@ -1,0 +1,307 @@
+"""The contract every part shares, each item written once: languages, wants, the place vocabulary,
+commands, callback data (typed, with its encoder and decoder), and the interface texts the code asks
+for with the placeholders it fills.
+
+Channels, the core and the knowledge checks import from here; this module imports nothing of PayHelp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, get_args
+
+# Languages: PayHelp answers in these five; everything else is answered in English.
+Lang = Literal["zh", "en", "ko", "ru", "ja"]
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {"zh": "中文", "en": "English", "ko": "한국어", "ru": "Русский", "ja": "日本語"}
+)
+
+# What to look for near a shared location.
+Want = Literal["atm", "exchange", "bank", "service-center"]
+WANTS: tuple[Want, ...] = get_args(Want)
+
+# The place vocabulary editors may write in knowledge/places.
+PlaceKind = Literal[
+    "airport",
+    "railway-station",
+    "scenic-spot",
+    "district",
+    "hotel",
+    "hospital",
+    "mall",
+    "bank-branch",
+    "atm",
+    "exchange-counter",
+    "payment-service-center",
+]
+Accept = Literal[
+    "foreign-cards",
+    "visa",
+    "mastercard",
+    "jcb",
+    "amex",
+    "diners",
+    "discover",
+    "unionpay",
+    "alipay",
+    "wechat-pay",
+    "foreign-wallets",
+    "ecny",
+    "cash",
+]
+Service = Literal[
+    "currency-exchange",
+    "foreign-card-atm",
+    "payment-service-center",
+    "change-pack",
+    "simplified-account-opening",
+    "green-channel",
+    "payment-guide",
+    "demo-zone",
+]
+
+# Commands: everyone's (shown in Telegram's menu, each with a cmd.<name> text) and the help desk's.
+COMMANDS: tuple[str, ...] = ("start", "help", "language", "elder", "complain", "privacy", "forget")
+STAFF_COMMANDS: tuple[str, ...] = ("stats", "unanswered", "reload", "send", "close")
+
+
+# Callback data: what a button asks for. The wire format (at most 64 bytes) is private to
+# encode() and decode(); handlers only see these types.
+@dataclass(frozen=True)
+class OpenTopic:
+    """Open one FAQ topic."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Talk to a person (the help desk)."""
+
+
+@dataclass(frozen=True)
+class Menu:
+    """Show the main menu."""
+
+
+@dataclass(frozen=True)
+class NoneOfThese:
+    """None of the suggested topics fits."""
+
+
+@dataclass(frozen=True)
+class ElderMode:
+    """Turn older person's mode on or off."""
+
+
+@dataclass(frozen=True)
+class PickLanguage:
+    """Offer the five languages."""
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    """Answer in this language from now on."""
+
+    lang: Lang
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """👍 or 👎 for the topic or place (`subject`) an answer was about."""
+
+    helpful: bool
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Near:
+    """Look for this near the last shared location."""
+
+    want: Want
+
+
+@dataclass(frozen=True)
+class Complain:
+    """Start a complaint."""
+
+
+@dataclass(frozen=True)
+class SkipDate:
+    """File the complaint without a date."""
+
+
+Action = (
+    OpenTopic
+    | Person
+    | Menu
+    | NoneOfThese
+    | ElderMode
+    | PickLanguage
+    | SetLanguage
+    | Feedback
+    | Near
+    | Complain
+    | SkipDate
+)
+_FIXED: Mapping[str, Action] = MappingProxyType(
+    {
+        "h": Person(),
+        "m": Menu(),
+        "n": NoneOfThese(),
+        "e": ElderMode(),
+        "lang": PickLanguage(),
+        "c": Complain(),
+        "cs": SkipDate(),
+    }
+)
+_FIXED_DATA: Mapping[type, str] = MappingProxyType(
+    {type(action): data for data, action in _FIXED.items()}
+)
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit
+
+
+def encode(action: Action) -> str:
+    """The callback data of a button (at most 64 bytes; ids are ASCII)."""
+    if isinstance(action, OpenTopic):
+        data = f"t:{action.topic}"
+    elif isinstance(action, SetLanguage):
+        data = f"l:{action.lang}"
+    elif isinstance(action, Feedback):
+        data = f"f:{int(action.helpful)}:{action.subject or ''}"
+    elif isinstance(action, Near):
+        data = f"w:{action.want}"
+    else:
+        data = _FIXED_DATA[type(action)]
+    return data.encode()[:CALLBACK_LIMIT].decode(errors="ignore")
+
+
+def decode(data: object) -> Action | None:
+    """The action a button's callback data asks for; None for data we never sent (stale or forged)."""
+    if not isinstance(data, str) or not data:
+        return None
+    fixed = _FIXED.get(data)
+    if fixed is not None:
+        return fixed
+    prefix, _, rest = data.partition(":")
+    if prefix == "t" and rest:
+        return OpenTopic(rest)
+    if prefix == "l" and rest in LANGUAGES:
+        return SetLanguage(rest)  # type: ignore[arg-type]  # checked against LANGUAGES just above
+    if prefix == "w" and rest in WANTS:
+        return Near(rest)  # type: ignore[arg-type]  # checked against WANTS just above
+    if prefix == "f":
+        flag, _, subject = rest.partition(":")
+        if flag in ("0", "1"):
+            return Feedback(flag == "1", subject or None)
+    return None
+
+
+def wants(*kinds: type) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern: the data decodes to one of `kinds`."""
+    return lambda data: isinstance(decode(data), kinds)
+
+
+# The main menu: (label key, action); elder mode's big reply-keyboard buttons are six of these.
+MENU: tuple[tuple[str, Action], ...] = (
+    ("btn.exchange", OpenTopic("currency-exchange")),
+    ("btn.atm", OpenTopic("atm-foreign-card")),
+    ("btn.card", OpenTopic("card-acceptance")),
+    ("btn.mobile", OpenTopic("mobile-pay-setup")),
+    ("btn.account", OpenTopic("open-account")),
+    ("btn.cash", OpenTopic("cash-rights")),
+    ("btn.complaint", OpenTopic("complaints")),
+    ("btn.person", Person()),
+)
+ELDER_BUTTONS: tuple[str, ...] = (
+    "btn.exchange",
+    "btn.atm",
+    "btn.card",
+    "btn.cash",
+    "btn.mobile",
+    "btn.person",
+)
+INTENT_TEXTS: tuple[str, ...] = (
+    "greeting",
+    "handoff",
+    "fallback",
+)  # the responder's answers that are one text
+
+
+def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {f"{prefix}.{name}": () for name in names}
+
+
+# Every interface text the code asks for, with the placeholders it fills. ui.yaml must have each
+# in all five languages, using no other placeholder (kb check). `topic.<id>` texts are optional
+# button titles (the id is shown without one); tests/test_contract.py checks this list against the code.
+UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "greeting": (),
+        "menu_title": (),
+        "fallback": (),
+        "clarify": (),
+        "clarify_none": (),
+        "handoff": (),
+        "handoff_unavailable": (),
+        "handoff_closed": (),
+        "other_language": (),
+        "help": (),
+        "place_accepts": ("items",),
+        "place_services": ("items",),
+        "place_inside": ("items",),
+        "place_parent": ("name",),
+        "place_where": ("city", "province"),
+        "place_source": ("source", "date"),
+        "place_check": (),
+        "nearby_title": ("service",),
+        "nearby_none": ("service",),
+        "nearby_ask": ("service",),
+        "unit_km": ("km",),
+        "unit_m": ("m",),
+        "elder_call": ("phone",),
+        "elder_on": (),
+        "elder_off": (),
+        "language_prompt": (),
+        "language_set": (),
+        "feedback_thanks": (),
+        "feedback_sorry": (),
+        "error_generic": (),
+        "rate_limited": (),
+        "unknown_command": (),
+        "unsupported_media": (),
+        "privacy": ("days",),
+        "forget_done": (),
+        "staff_reply": (),
+        "staff_note_zh": (),
+        "complain_place": (),
+        "complain_what": (),
+        "complain_date": (),
+        "complain_done": ("ref",),
+        "complain_cancelled": (),
+        "btn.exchange": (),
+        "btn.atm": (),
+        "btn.card": (),
+        "btn.mobile": (),
+        "btn.account": (),
+        "btn.cash": (),
+        "btn.complaint": (),
+        "btn.person": (),
+        "btn.location": (),
+        "btn.language": (),
+        "btn.elder": (),
+        "btn.back": (),
+        "btn.complain": (),
+        "btn.skip": (),
+        **_family("want", WANTS),
+        **_family("kind", get_args(PlaceKind)),
+        **_family("accept", get_args(Accept)),
+        **_family("service", get_args(Service)),
+        **_family("cmd", COMMANDS),
+    }
+)
+UI_KEYS: tuple[str, ...] = tuple(UI)
+OPTIONAL_UI_PREFIXES: tuple[str, ...] = ("topic.",)

@@ -1,0 +1,92 @@
+"""Sending: a Reply in as many messages as it needs, and a core Answer with its ticket, venue and log line."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message
+
+from bot.answer import Answer
+from bot.casework import link_ticket, open_ticket
+from bot.chat import without_help_desk
+from handlers.context import Context
+from handlers.render import Reply, clip, render
+
+log = logging.getLogger(__name__)
+
+
+async def send(message: Message, reply: Reply) -> Message:
+    """Send a Reply (HTML, the Application's default) in as many messages as it needs; the keyboard goes on the last."""
+    sent = message
+    last = len(reply.chunks) - 1
+    for index, chunk in enumerate(reply.chunks):
+        sent = await message.get_bot().send_message(
+            chat_id=message.chat_id,
+            text=chunk,
+            reply_markup=reply.keyboard if index == last else None,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    return sent
+
+
+async def hand_off(
+    message: Message, answer: Answer, context: Context, question: str | None
+) -> Answer:
+    """Open a ticket in the staff group (committed first), or give the hotline when there is no group."""
+    staff_chat = context.settings.STAFF_CHAT_ID
+    if staff_chat is None:
+        return without_help_desk(answer, context.kb)
+    last_question, last_answer = context.me.last or (question or "", None)
+    bot_text = last_answer.text if last_answer is not None else ""
+    zh_text = (
+        context.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
+    )
+    ticket = await open_ticket(
+        context.store,
+        context.user_id,
+        message.chat_id,
+        answer.lang,
+        last_question or question or "",
+        bot_text,
+        zh_text,
+    )
+    lines = [
+        f"🎫 工单 #{ticket.id} · 语言 {answer.lang}",
+        f"问题：{last_question or question or '（无）'}",
+        f"机器人回答：{bot_text[:1200] or '（无）'}",
+    ]
+    if answer.lang != "zh" and zh_text:
+        lines.append(f"中文版：{zh_text[:1200]}")
+    lines.append("回复本条消息即可答复用户；/send 主题ID 发送标准答案；/close 关闭工单。")
+    posted = await message.get_bot().send_message(chat_id=staff_chat, text=clip("\n".join(lines)))
+    await link_ticket(context.store, ticket.id, staff_chat, posted.message_id)
+    return answer
+
+
+async def reply_answer(
+    message: Message, answer: Answer, context: Context, question: str | None = None
+) -> None:
+    """Render a core Answer to the chat, log it, and for nearby add a venue for the best place."""
+    if answer.kind == "handoff":
+        answer = await hand_off(message, answer, context, question)
+    elif question is not None and context.user_data is not None:
+        context.user_data.last = (question, answer)
+    kb = context.kb
+    await send(message, render(answer, kb))
+    if answer.kind == "nearby" and answer.places:
+        place = kb.places[answer.places[0]]
+        if place.coords:
+            city = kb.regions[place.city]
+            await message.get_bot().send_venue(
+                chat_id=message.chat_id,
+                latitude=place.coords.lat,
+                longitude=place.coords.lon,
+                title=place.names.first(answer.lang)[:64],
+                address=city.names.first(answer.lang),
+            )
+    try:
+        await context.store.log_event(
+            context.user_id, answer.lang, answer.kind, answer.topic, question
+        )
+    except Exception:
+        log.exception("could not log the event")
