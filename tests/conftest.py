@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.semantic import Semantic
 from bot.settings import BUNDLED_KNOWLEDGE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,8 +17,10 @@ VECTOR_CACHE = ROOT / ".payhelp-cache" / "vectors.sqlite3"
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
-    """The real engine on the bundled knowledge."""
-    return Engine.load(BUNDLED_KNOWLEDGE)
+    """The real engine on the bundled knowledge, as users get it: lexical and semantic evidence, vectors built."""
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(VECTOR_CACHE))
+    assert engine.settle(timeout=600), "the sentence vectors could not be built"
+    return engine
 
 
 @pytest.fixture

@@ -45,11 +45,10 @@ class CountingEncoder:
         return rows
 
 
-@pytest.fixture(scope="session")
-def semantic_engine() -> Engine:
-    """The engine as it runs by default: lexical and semantic evidence (the real e5 model), vectors built."""
-    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(CACHE))
-    assert engine.settle(timeout=300)
+@pytest.fixture
+def semantic_engine(engine: Engine) -> Engine:
+    """The engine as it runs by default (tests/conftest.py): lexical and semantic evidence, the real e5 model."""
+    assert engine.responder.semantic is not None and engine.responder.semantic.ready
     return engine
 
 
