@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +43,6 @@ class Answer(BaseModel):
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
 
-    def contract(self) -> dict:
+    def contract(self) -> dict[str, Any]:
         """The JSON object promised to CLI users, benchmarks and tools."""
         return self.model_dump(mode="json")

@@ -190,9 +190,9 @@ def decode(data: object) -> Action | None:
     if prefix == "t" and rest:
         return OpenTopic(rest)
     if prefix == "l" and rest in LANGUAGES:
-        return SetLanguage(rest)  # type: ignore[arg-type]  # checked against LANGUAGES just above
+        return SetLanguage(rest)
     if prefix == "w" and rest in WANTS:
-        return Near(rest)  # type: ignore[arg-type]  # checked against WANTS just above
+        return Near(rest)
     if prefix == "f":
         flag, _, subject = rest.partition(":")
         if flag in ("0", "1"):

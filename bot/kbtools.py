@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from bot.contract import LANGUAGES
 from bot.engine import Engine
@@ -33,9 +33,9 @@ def check(root: Path, out: IO[str]) -> int:
     return 1 if errors else 0
 
 
-def stats(kb: Knowledge) -> dict:
+def stats(kb: Knowledge) -> dict[str, Any]:
     """Coverage of topics x languages, places by kind and province, foreign-card acceptance."""
-    topics = {
+    topics: dict[str, dict[str, Any]] = {
         topic.id: {
             "languages": [
                 lang
@@ -84,7 +84,7 @@ def stats(kb: Knowledge) -> dict:
     }
 
 
-def print_stats(data: dict, out: IO[str]) -> None:
+def print_stats(data: dict[str, Any], out: IO[str]) -> None:
     """The stats as a readable table."""
     out.write(f"{'topic':28} " + " ".join(f"{lang:>3}" for lang in LANGUAGES) + "  examples\n")
     for topic_id, info in data["topics"].items():

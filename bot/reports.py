@@ -6,6 +6,7 @@ import csv
 import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.casework import complaints
 from bot.knowledge import Knowledge
@@ -18,14 +19,18 @@ def _since(days: int) -> str:
     return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
-async def stats(store: Store, days: int = 7) -> dict:
+async def stats(store: Store, days: int = 7) -> dict[str, Any]:
     """Messages, users, languages, top topics, fallback rate and feedback over the last `days`."""
     db = await store.db()
     await store.flush()
     since = _since(days)
-    rows = await (
-        await db.execute("SELECT user_key, lang, kind, topic FROM events WHERE ts >= ?", (since,))
-    ).fetchall()
+    rows = list(
+        await (
+            await db.execute(
+                "SELECT user_key, lang, kind, topic FROM events WHERE ts >= ?", (since,)
+            )
+        ).fetchall()
+    )
     feedback = await (
         await db.execute(
             "SELECT helpful, COUNT(*) FROM feedback WHERE ts >= ? GROUP BY helpful", (since,)
@@ -47,7 +52,7 @@ async def stats(store: Store, days: int = 7) -> dict:
     }
 
 
-def format_stats(figures: dict) -> str:
+def format_stats(figures: dict[str, Any]) -> str:
     """The statistics as short lines for the staff group."""
     lines = [
         f"📊 {figures['days']} days: {figures['messages']} messages, {figures['users']} users",
@@ -90,7 +95,7 @@ async def complaints_csv(store: Store) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def plan_coverage(kb: Knowledge) -> dict:
+def plan_coverage(kb: Knowledge) -> dict[str, Any]:
     """The places against the plans' aims: foreign cards at key places, ATMs and exchange per city, service centers."""
     key = [p for p in kb.places.values() if p.kind in KEY_KINDS]
     per_city: dict[str, dict[str, int]] = {}
@@ -124,7 +129,7 @@ def plan_coverage(kb: Knowledge) -> dict:
     }
 
 
-def format_coverage(coverage: dict, kb: Knowledge) -> str:
+def format_coverage(coverage: dict[str, Any], kb: Knowledge) -> str:
     """The coverage summary as a readable block."""
     lines = [
         "Places against the plans' aims (from the place records; plan provisions, not inspections):",

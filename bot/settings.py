@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.contract import Lang
@@ -123,7 +124,7 @@ def unknown_names(env_file: str | Path = ".env") -> list[str]:
     return warnings
 
 
-def _plain(error: dict) -> str:
+def _plain(error: ErrorDetails) -> str:
     """Turn a pydantic error into what is allowed, in plain words."""
     message = str(error.get("msg", "invalid value"))
     if error.get("type") == "literal_error":

@@ -228,7 +228,7 @@ class Store:
             self._events = rows + self._events  # kept for the next try
             raise
 
-    async def write(self, sql: str, parameters: tuple = ()) -> aiosqlite.Cursor:
+    async def write(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Cursor:
         """Run one statement; it is committed when this returns (autocommit)."""
         db = await self.db()
         async with self._writing:
@@ -320,7 +320,9 @@ class Store:
         await self.write("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
         self._drafts[user_id] = None
 
-    async def finish_draft(self, user_id: int, sql: str, parameters: tuple) -> aiosqlite.Cursor:
+    async def finish_draft(
+        self, user_id: int, sql: str, parameters: tuple[object, ...]
+    ) -> aiosqlite.Cursor:
         """Run `sql` (filing the complaint) and drop the draft in one transaction: never filed twice, never lost."""
         async with self.transaction() as db:
             cursor = await db.execute(sql, parameters)

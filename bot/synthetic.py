@@ -60,7 +60,7 @@ def with_generated(kb: Knowledge, places: int = 0, topics: int = 0, seed: int = 
             coords=Coords.model_construct(
                 lat=rng.uniform(20.0, 50.0), lon=rng.uniform(100.0, 130.0)
             ),
-            names=Phrases.model_construct(**_name(rng, number)),
+            names=Phrases.model_construct(_fields_set=None, **_name(rng, number)),
             accepts=("foreign-cards", "cash"),
             services=_SERVICES[kind],
             summary=summary,
@@ -73,10 +73,11 @@ def with_generated(kb: Knowledge, places: int = 0, topics: int = 0, seed: int = 
         base = templates[number % len(templates)]
         tag = f"q{number}"
         examples = Phrases.model_construct(
+            _fields_set=None,
             **{
                 lang: tuple(f"{e} {tag}" for e in phrases)
                 for lang, phrases in base.examples.items()
-            }
+            },
         )
         new_topics[f"gen-topic-{number}"] = base.model_copy(
             update={"id": f"gen-topic-{number}", "examples": examples, "related": ()}

@@ -48,7 +48,7 @@ def builder(
 ) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
     """How PayHelp's Application is built (request, retries, concurrency, rate limit, HTML by default);
     the benchmark's bare bots use it too."""
-    built = (
+    built: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.TELEGRAM_BOT_TOKEN)
         .base_url(settings.TELEGRAM_BASE_URL)

@@ -25,7 +25,7 @@ from bot.contract import (
     encode,
 )
 from handlers.commands import greet, toggle_elder
-from handlers.context import Context
+from handlers.context import Context, message_of, query_of
 from handlers.render import Reply, escape, language_keyboard, menu_keyboard, reply_keyboard
 from handlers.reply import reply_answer, send
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 async def callback(update: Update, context: Context) -> None:
     """Answer the callback query first (so the spinner stops), then act."""
-    query = update.callback_query
+    query = query_of(update)
     action = decode(query.data)
     if isinstance(action, Feedback):
         await feedback(update, context, action)
@@ -48,7 +48,7 @@ async def callback(update: Update, context: Context) -> None:
 async def run_action(update: Update, context: Context, action: Action | None) -> None:
     """Do what a button asks; unknown or stale data shows the menu."""
     message, kb, lang, elder = (
-        update.effective_message,
+        message_of(update),
         context.kb,
         context.lang,
         context.prefs.elder,
@@ -100,7 +100,7 @@ async def nearby(update: Update, context: Context, want: Want) -> None:
     """Search again near the last shared location, or ask for one."""
     me, kb, lang = context.me, context.kb, context.lang
     me.want = want
-    message = update.effective_message
+    message = message_of(update)
     if me.location is None:
         text = kb.text("nearby_ask", lang, service=kb.text(f"want.{want}", lang))
         await send(message, Reply((escape(text),), reply_keyboard(kb, lang, context.prefs.elder)))
@@ -116,7 +116,7 @@ async def nearby(update: Update, context: Context, want: Want) -> None:
 
 async def feedback(update: Update, context: Context, vote: Feedback) -> None:
     """Record 👍 / 👎; thank in the popup, and after 👎 offer to rephrase or talk to a person."""
-    query, kb, lang = update.callback_query, context.kb, context.lang
+    query, kb, lang = query_of(update), context.kb, context.lang
     try:
         last = context.me.last
         await context.store.add_feedback(
@@ -132,6 +132,4 @@ async def feedback(update: Update, context: Context, vote: Feedback) -> None:
                 [InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))],
             ]
         )
-        await send(
-            update.effective_message, Reply((escape(kb.text("feedback_sorry", lang)),), keyboard)
-        )
+        await send(message_of(update), Reply((escape(kb.text("feedback_sorry", lang)),), keyboard))

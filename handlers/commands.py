@@ -8,7 +8,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application
 
 from bot.contract import COMMANDS, LANGUAGES
-from handlers.context import Context
+from handlers.context import Context, message_of
 from handlers.render import (
     Reply,
     escape,
@@ -33,7 +33,7 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
 
 async def start(update: Update, context: Context) -> None:
     """Greet in the user's language with the menu; ask for a language when we can't tell."""
-    message, kb = update.effective_message, context.kb
+    message, kb = message_of(update), context.kb
     if (
         context.prefs.lang is None
         and context.hint is not None
@@ -50,7 +50,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def greet(update: Update, context: Context, lang: str, elder: bool) -> None:
     """The greeting with the location keyboard, then the menu."""
-    kb, message = context.kb, update.effective_message
+    kb, message = context.kb, message_of(update)
     await send(
         message,
         Reply(split_html(escape(kb.text("greeting", lang))), reply_keyboard(kb, lang, elder)),
@@ -62,7 +62,7 @@ async def help_command(update: Update, context: Context) -> None:
     """How to use the bot."""
     kb, lang = context.kb, context.lang
     await send(
-        update.effective_message,
+        message_of(update),
         Reply(split_html(escape(kb.text("help", lang))), menu_keyboard(kb, lang)),
     )
 
@@ -70,7 +70,7 @@ async def help_command(update: Update, context: Context) -> None:
 async def language(update: Update, context: Context) -> None:
     """Offer the five languages."""
     await send(
-        update.effective_message,
+        message_of(update),
         Reply((escape(context.kb.text("language_prompt", context.lang)),), language_keyboard()),
     )
 
@@ -85,6 +85,4 @@ async def toggle_elder(update: Update, context: Context, on: bool) -> None:
     await context.store.set_elder(context.user_id, on)
     kb, lang = context.kb, context.lang
     text = kb.text("elder_on" if on else "elder_off", lang)
-    await send(
-        update.effective_message, Reply(split_html(escape(text)), reply_keyboard(kb, lang, on))
-    )
+    await send(message_of(update), Reply(split_html(escape(text)), reply_keyboard(kb, lang, on)))

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.casework import add_complaint
 from bot.contract import SkipDate, encode
 from bot.storage import Draft
-from handlers.context import Context
+from handlers.context import Context, message_of, query_of
 from handlers.render import Reply, clip, escape
 from handlers.reply import send
 
@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 async def begin(update: Update, context: Context) -> None:
     """Start a draft (saved) and ask which place."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await query_of(update).answer()
     await context.store.save_draft(context.user_id, Draft("place"))
     await send(
-        update.effective_message, Reply((escape(context.kb.text("complain_place", context.lang)),))
+        message_of(update), Reply((escape(context.kb.text("complain_place", context.lang)),))
     )
 
 
@@ -36,7 +36,7 @@ async def step(update: Update, context: Context) -> None:
     draft = await _open_draft(update, context)
     if draft is None:
         return  # no complaint open: the ordinary handlers answer
-    kb, lang, message = context.kb, context.lang, update.effective_message
+    kb, lang, message = context.kb, context.lang, message_of(update)
     text = message.text or ""
     if draft.step == "place":
         await context.store.save_draft(context.user_id, Draft("what", place=text))
@@ -65,7 +65,7 @@ async def _open_draft(update: Update, context: Context) -> Draft | None:
 
 async def skip_date(update: Update, context: Context) -> None:
     """The "skip" button on the date question."""
-    await update.callback_query.answer()
+    await query_of(update).answer()
     draft = await context.store.draft(context.user_id)
     if draft is not None and draft.step == "when":
         await _file(update, context, draft, None)
@@ -78,7 +78,7 @@ async def _file(update: Update, context: Context, draft: Draft, happened_on: str
         context.store, context.user_id, lang, draft.place or "?", draft.what or "?", happened_on
     )
     await send(
-        update.effective_message,
+        message_of(update),
         Reply((escape(context.kb.text("complain_done", lang, ref=complaint.reference)),)),
     )
     staff_chat = context.settings.STAFF_CHAT_ID
@@ -93,6 +93,6 @@ async def cancel(update: Update, context: Context) -> None:
         return
     await context.store.drop_draft(context.user_id)
     await send(
-        update.effective_message,
+        message_of(update),
         Reply((escape(context.kb.text("complain_cancelled", context.lang)),)),
     )

@@ -12,7 +12,7 @@ from collections import deque
 from typing import Any
 
 from cachetools import TTLCache
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer, Query, Want
@@ -143,6 +143,20 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
     def ask(self, text: str) -> Answer:
         """Answer typed text from this update's snapshot."""
         return self.responder.answer(self.query(text))
+
+
+def message_of(update: Update) -> Message:
+    """The update's message; the handler's filter (or a button press on a message) guarantees one."""
+    if update.effective_message is None:
+        raise TypeError(f"update {update.update_id} has no message for this handler")
+    return update.effective_message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """The update's button press; a CallbackQueryHandler guarantees one."""
+    if update.callback_query is None:
+        raise TypeError(f"update {update.update_id} has no callback query for this handler")
+    return update.callback_query
 
 
 def plain_lang(language_code: str | None, settings: Settings) -> str:

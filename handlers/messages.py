@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import filters
 
 from handlers.buttons import run_action
-from handlers.context import Context
+from handlers.context import Context, message_of
 from handlers.render import Reply, button_label_action, escape, menu_keyboard, split_html
 from handlers.reply import reply_answer, send
 from handlers.staff import staff_query
@@ -44,7 +44,7 @@ def addressed_text(message: Message, bot_username: str) -> str | None:
 
 async def text(update: Update, context: Context) -> None:
     """Answer a typed question (or a big elder-mode button)."""
-    message = update.effective_message
+    message = message_of(update)
     question = addressed_text(message, context.bot.username)
     if question is None:
         return
@@ -59,13 +59,15 @@ async def text(update: Update, context: Context) -> None:
 
 async def staff_text(update: Update, context: Context) -> None:
     """A staff member forwards or types a visitor's question in private."""
-    await staff_query(update.effective_message, context, update.effective_message.text or "")
+    await staff_query(message_of(update), context, message_of(update).text or "")
 
 
 async def location(update: Update, context: Context) -> None:
     """Nearest places to a shared location, for what the user last asked to find."""
-    message = update.effective_message
+    message = message_of(update)
     loc = message.location
+    if loc is None:
+        return  # the filter sends only locations here
     me = context.me
     me.location = (loc.latitude, loc.longitude)
     answer = context.responder.answer(
@@ -78,14 +80,14 @@ async def unreadable(update: Update, context: Context) -> None:
     """A kind word for voice, photos, stickers and files, with the menu."""
     kb, lang = context.kb, context.lang
     await send(
-        update.effective_message,
+        message_of(update),
         Reply(split_html(escape(kb.text("unsupported_media", lang))), menu_keyboard(kb, lang)),
     )
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Any command no handler took: the ordinary unknown-command reply."""
-    message = update.effective_message
+    message = message_of(update)
     if (
         message.chat.type != ChatType.PRIVATE
         and f"@{context.bot.username}".lower() not in (message.text or "").lower()

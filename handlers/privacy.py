@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from handlers.context import Context
+from handlers.context import Context, message_of
 from handlers.render import Reply, escape, split_html
 from handlers.reply import send
 
@@ -12,7 +12,7 @@ from handlers.reply import send
 async def privacy(update: Update, context: Context) -> None:
     """What we keep."""
     text = context.kb.text("privacy", context.lang, days=context.settings.DATA_RETENTION_DAYS)
-    await send(update.effective_message, Reply(split_html(escape(text))))
+    await send(message_of(update), Reply(split_html(escape(text))))
 
 
 async def forget(update: Update, context: Context) -> None:
@@ -20,6 +20,6 @@ async def forget(update: Update, context: Context) -> None:
     await context.store.forget(context.user_id)
     context.me.clear()
     await send(
-        update.effective_message,
+        message_of(update),
         Reply(split_html(escape(context.kb.text("forget_done", context.lang)))),
     )

@@ -142,7 +142,6 @@ def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboa
 
 
 KEYBOARDS = 10_000  # answer keyboards kept per snapshot, most recently used first
-_MISSING: Any = object()
 
 
 class _Keyboards:
@@ -167,9 +166,9 @@ class _Keyboards:
             answer.suggestions,
             answer.want,
         )
-        board = self.boards.get(key, _MISSING)
-        if board is _MISSING:
-            board = self.boards[key] = _build_answer_keyboard(answer, kb)
+        if key not in self.boards:
+            self.boards[key] = _build_answer_keyboard(answer, kb)
+        board: InlineKeyboardMarkup | None = self.boards[key]
         return board
 
 

@@ -36,11 +36,26 @@ class RetryingRequest(BaseRequest):
         await self.inner.shutdown()
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         for attempt in range(1, self.attempts + 1):
             try:
-                status, payload = await self.inner.do_request(url, method, request_data, **timeouts)
+                status, payload = await self.inner.do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout=read_timeout,
+                    write_timeout=write_timeout,
+                    connect_timeout=connect_timeout,
+                    pool_timeout=pool_timeout,
+                )
             except TimedOut:
                 raise
             except NetworkError:

@@ -18,7 +18,7 @@ from bot.answer import Query
 from bot.casework import Ticket, close_ticket, ticket_for_message
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
-from handlers.context import Context
+from handlers.context import Context, message_of
 from handlers.render import Reply, escape, render, split_html
 from handlers.reply import send
 
@@ -41,13 +41,13 @@ async def stats_command(update: Update, context: Context) -> None:
     """/stats [days]: usage over a period (7 days by default)."""
     days = int(context.args[0]) if context.args and context.args[0].isdigit() else 7
     report = format_stats(await stats(context.store, max(1, min(days, 3650))))
-    await send(update.effective_message, Reply(split_html(escape(report))))
+    await send(message_of(update), Reply(split_html(escape(report))))
 
 
 async def unanswered_command(update: Update, context: Context) -> None:
     """/unanswered: questions that fell back or got 👎, most frequent first."""
     await send(
-        update.effective_message,
+        message_of(update),
         Reply(split_html(escape(format_unanswered(await unanswered(context.store))))),
     )
 
@@ -55,7 +55,7 @@ async def unanswered_command(update: Update, context: Context) -> None:
 async def reload_command(update: Update, context: Context) -> None:
     """/reload: re-read knowledge/ in a thread (the bot keeps answering); on errors the old knowledge stays."""
     errors = await asyncio.to_thread(context.engine.reload)
-    await send(update.effective_message, Reply(split_html(escape(reload_report(errors, context)))))
+    await send(message_of(update), Reply(split_html(escape(reload_report(errors, context)))))
 
 
 def reload_report(errors: list[Problem], context: Context) -> str:
@@ -79,15 +79,15 @@ async def _replied_ticket(message: Message, context: Context) -> Ticket | None:
 
 async def _ticket(update: Update, context: Context) -> Ticket | None:
     """The ticket a staff command replies to, or a hint when there is none."""
-    ticket = await _replied_ticket(update.effective_message, context)
+    ticket = await _replied_ticket(message_of(update), context)
     if ticket is None:
-        await send(update.effective_message, Reply((escape("请回复一条工单消息（🎫）。"),)))
+        await send(message_of(update), Reply((escape("请回复一条工单消息（🎫）。"),)))
     return ticket
 
 
 async def staff_reply(update: Update, context: Context) -> None:
     """A reply to a ticket in the staff group goes to the user."""
-    message = update.effective_message
+    message = message_of(update)
     ticket = await _replied_ticket(message, context)
     if ticket is None:
         return  # an ordinary conversation among staff
@@ -109,7 +109,7 @@ async def send_command(update: Update, context: Context) -> None:
     topic = context.args[0] if context.args else ""
     if topic not in context.kb.topics:
         await send(
-            update.effective_message,
+            message_of(update),
             Reply(
                 split_html(
                     escape(
@@ -121,7 +121,7 @@ async def send_command(update: Update, context: Context) -> None:
         return
     answer = context.responder.faq(topic, ticket.lang)
     await _deliver(
-        update.effective_message,
+        message_of(update),
         ticket,
         answer.text,
         f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
@@ -135,7 +135,7 @@ async def close_command(update: Update, context: Context) -> None:
         return
     await close_ticket(context.store, ticket.id)
     await _deliver(
-        update.effective_message,
+        message_of(update),
         ticket,
         context.kb.text("handoff_closed", ticket.lang),
         f"✓ 工单 #{ticket.id} 已关闭。",

@@ -1,4 +1,4 @@
-"""Updates per second through the real Application and handlers, against bare bots built the same way.
+"""Updates per second through the real Application[Any, Any, Any, Any, Any, Any] and handlers, against bare bots built the same way.
 
 Three bots get the same updates: PayHelp; a bare echo bot; and a bare "reply bot" that sends, for
 each message, the very reply PayHelp sends (text and buttons, prepared beforehand) and does no other
@@ -22,6 +22,7 @@ from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from handlers.app import build_application, builder
+from handlers.context import message_of
 from handlers.fake_api import FakeRequest
 from handlers.render import Reply, render
 from handlers.reply import send
@@ -53,7 +54,9 @@ def _updates(n: int) -> list[dict[str, Any]]:
     ]
 
 
-async def _rate(application: Application, updates: list[dict[str, Any]]) -> float:
+async def _rate(
+    application: Application[Any, Any, Any, Any, Any, Any], updates: list[dict[str, Any]]
+) -> float:
     await application.initialize()
     try:
         parsed = [Update.de_json(u, application.bot) for u in updates]
@@ -69,10 +72,10 @@ async def _rate(application: Application, updates: list[dict[str, Any]]) -> floa
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(update.effective_message.text or "")
+    await message_of(update).reply_text(message_of(update).text or "")
 
 
-def _bare(settings: Settings, callback: Any) -> Application:
+def _bare(settings: Settings, callback: Any) -> Application[Any, Any, Any, Any, Any, Any]:
     """A bot built the way PayHelp's is (handlers.app.builder: retries, concurrency, stand-in) with one handler and no other work."""
     application = builder(settings, FakeRequest()).build()
     application.add_handler(MessageHandler(filters.TEXT, callback))
@@ -81,7 +84,7 @@ def _bare(settings: Settings, callback: Any) -> Application:
 
 def _replier(replies: dict[str, Reply]) -> Any:
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await send(update.effective_message, replies[update.effective_message.text or ""])
+        await send(message_of(update), replies[message_of(update).text or ""])
 
     return reply
 

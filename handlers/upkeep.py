@@ -14,7 +14,7 @@ from bot.knowledge import Problem
 from handlers.context import BotData, Context
 from handlers.render import clip
 
-App = Application[Any, Context, Any, Any, BotData, Any]
+App = Application[Any, Any, Any, Any, BotData, Any]
 
 log = logging.getLogger(__name__)
 STATISTICS_FLUSH_SECONDS = 30

@@ -71,3 +71,14 @@ def test_the_bot_never_loads_the_benchmark_code() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert (result.returncode, result.stdout) == (0, "[]\n")
+
+
+def test_make_test_runs_ruff_and_mypy_before_the_tests() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert makefile.count("\ntest: lint\n") == 1
+    assert [line.strip() for line in lint.splitlines()[1:]] == [
+        "$(BIN)/ruff check .",
+        "$(BIN)/ruff format --check .",
+        "$(BIN)/mypy",
+    ]

