@@ -16,9 +16,9 @@ from bot.answer import Answer, Query
 from bot.chat import StoreRecorder, run_chat
 from bot.contract import WANTS
 from bot.engine import Engine
-from bot.semantic import semantic_of
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
+from bot.semantic import semantic_of
 from bot.settings import Settings, SettingsError, load_settings, unknown_names
 from bot.storage import Store
 

@@ -33,6 +33,8 @@ def focus(text: str) -> str:
         return text
     asking = [p for p in parts if _ASKS.search(p) or _ASKS_FIRST.search(p)]
     chosen = asking[-3:] if asking else parts[-2:]
-    if parts[-1] not in chosen:  # the last sentence usually says what is wanted, even without a question word
+    if (
+        parts[-1] not in chosen
+    ):  # the last sentence usually says what is wanted, even without a question word
         chosen.append(parts[-1])
     return " ".join(chosen)

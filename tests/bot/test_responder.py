@@ -70,7 +70,9 @@ def test_nearby_far_from_everything_says_so(engine: Engine) -> None:
     assert (answer.kind, answer.places) == ("nearby", ())
     kb = engine.responder.kb
     service = kb.text("place_services", "en", items="").rstrip(": ：")
-    assert answer.text == kb.text("nearby_none", "en", service=service)  # 12363 is a complaint line, not an ATM finder
+    assert answer.text == kb.text(
+        "nearby_none", "en", service=service
+    )  # 12363 is a complaint line, not an ATM finder
 
 
 @pytest.mark.parametrize(
