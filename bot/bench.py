@@ -13,9 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -56,7 +57,11 @@ def timed(responder: Responder, queries: list[Query], rounds: int = 3) -> dict[s
             start = time.perf_counter()
             responder.answer(query)
             samples.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": round(percentile(samples, 0.5), 3), "p99_ms": round(percentile(samples, 0.99), 3), "n": len(samples)}
+    return {
+        "p50_ms": round(percentile(samples, 0.5), 3),
+        "p99_ms": round(percentile(samples, 0.99), 3),
+        "n": len(samples),
+    }
 
 
 def workload(cases: list[Case], kb: Knowledge, seed: int = 3) -> dict[str, list[Query]]:
@@ -67,13 +72,19 @@ def workload(cases: list[Case], kb: Knowledge, seed: int = 3) -> dict[str, list[
         "faq": [Query(text=c.text, hint=c.hint) for c in cases if c.kind == "faq"],
         "place": [Query(text=c.text, hint=c.hint) for c in cases if c.kind == "place"],
         "nearby": [
-            Query(lat=lat + rng.uniform(-0.3, 0.3), lon=lon + rng.uniform(-0.3, 0.3), want=rng.choice(["atm", "exchange", "bank", None]))
+            Query(
+                lat=lat + rng.uniform(-0.3, 0.3),
+                lon=lon + rng.uniform(-0.3, 0.3),
+                want=rng.choice(["atm", "exchange", "bank", None]),
+            )
             for lat, lon in (rng.choice(coords) for _ in range(200))
         ],
     }
 
 
-def latency_growth(kb: Knowledge, cases: list[Case], sizes: list[tuple[str, int, int]]) -> list[dict]:
+def latency_growth(
+    kb: Knowledge, cases: list[Case], sizes: list[tuple[str, int, int]]
+) -> list[dict[str, Any]]:
     """Core latency on the bundled knowledge and on generated knowledge of each size."""
     rows = []
     for label, places, topics in sizes:
@@ -82,7 +93,12 @@ def latency_growth(kb: Knowledge, cases: list[Case], sizes: list[tuple[str, int,
         responder = Responder(grown)
         build_s = time.perf_counter() - started
         work = workload(cases, kb)
-        row = {"knowledge": label, "places": len(grown.places), "topics": len(grown.topics), "build_s": round(build_s, 2)}
+        row = {
+            "knowledge": label,
+            "places": len(grown.places),
+            "topics": len(grown.topics),
+            "build_s": round(build_s, 2),
+        }
         for kind, queries in work.items():
             row[kind] = timed(responder, queries)
         rows.append(row)
@@ -127,7 +143,12 @@ def startup_seconds(runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "ask", "hello", "--json"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "hello", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
         times.append(time.perf_counter() - start)
     return round(statistics.median(times), 3)
 
@@ -135,8 +156,13 @@ def startup_seconds(runs: int = 3) -> float:
 def peak_memory_mb(places: int, semantic: bool) -> float:
     """Peak RSS of a fresh process that loads the knowledge (plus `places` generated places) and answers."""
     # VmHWM (peak resident set) is reset by exec; ru_maxrss would carry over the benchmark's own size.
-    code = "from bot.bench import child_load; child_load(%d, %s); print(open('/proc/self/status').read())" % (places, semantic)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    code = (
+        f"from bot.bench import child_load; child_load({places}, {semantic});"
+        " print(open('/proc/self/status').read())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     peak_kb = next(int(line.split()[1]) for line in out.splitlines() if line.startswith("VmHWM:"))
     return round(peak_kb / 1024, 1)
 
@@ -163,12 +189,14 @@ def quality_sets() -> dict[str, list[Case]]:
     }
 
 
-def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict]]:
+def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict[str, Any]]]:
     """Each set answered by PayHelp (both kinds of evidence), PayHelp lexical only, the embedding peer and the baseline."""
     fused, lexical = Responder(kb, semantic=index), Responder(kb)
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
     for name, cases in quality_sets().items():
-        index.encoder.encode([c.text for c in cases])  # through the disk cache: a second run encodes nothing
+        index.encoder.encode(
+            [c.text for c in cases]
+        )  # through the disk cache: a second run encodes nothing
         out[name] = {
             "payhelp": evaluate(cases, fused.answer).figures(),
             "lexical": evaluate(cases, lexical.answer).figures(),
@@ -178,7 +206,9 @@ def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict]]:
     return out
 
 
-def run(quick: bool = False, telegram: Callable[[int], dict] | None = None) -> dict:
+def run(
+    quick: bool = False, telegram: Callable[[int], dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Every figure; `telegram(n)` measures the Telegram path when given."""
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     cache = VectorCache(CACHE)
@@ -190,18 +220,22 @@ def run(quick: bool = False, telegram: Callable[[int], dict] | None = None) -> d
         sizes += [("10k places", 10_000, 0), ("100k places", 100_000, 0), ("3k topics", 0, 3000)]
     live = SemanticIndex(E5Encoder(), cache, examples(kb))  # times real encodes, not cache look-ups
     live.build()
-    results: dict = {
+    results: dict[str, Any] = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, {_cpu()}",
         "quality": quality(kb, index),
-        "latency_semantic": {"knowledge": "bundled, semantic on", **{
-            kind: timed(Responder(kb, semantic=live), queries, rounds=1 if quick else 2)
-            for kind, queries in workload(cases, kb).items()
-        }},
+        "latency_semantic": {
+            "knowledge": "bundled, semantic on",
+            **{
+                kind: timed(Responder(kb, semantic=live), queries, rounds=1 if quick else 2)
+                for kind, queries in workload(cases, kb).items()
+            },
+        },
         "latency": latency_growth(kb, cases, sizes),
         "startup_s": startup_seconds(1 if quick else 3),
         "memory_mb": {
-            "bundled, semantic on": peak_memory_mb(0, True), "bundled, semantic off": peak_memory_mb(0, False),
+            "bundled, semantic on": peak_memory_mb(0, True),
+            "bundled, semantic off": peak_memory_mb(0, False),
             **({} if quick else {"100k places, semantic off": peak_memory_mb(100_000, False)}),
         },
     }
@@ -226,38 +260,69 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def table(results: dict) -> str:
+def table(results: dict[str, Any]) -> str:
     """The figures as a plain table."""
     lines = [f"PayHelp benchmark — {results['date']} — {results['machine']}"]
-    names = ("top1", "right_or_one_tap", "answered_but_wrong", "fallback_precision", "clarify_rate", "language_right")
+    names = (
+        "top1",
+        "right_or_one_tap",
+        "answered_but_wrong",
+        "fallback_precision",
+        "clarify_rate",
+        "language_right",
+    )
     for set_name, rows in results["quality"].items():
         n = rows["payhelp"]["questions"]
-        lines += ["", f"Answer quality: {set_name} ({n})      PayHelp   lexical   e5 peer  baseline"]
+        lines += [
+            "",
+            f"Answer quality: {set_name} ({n})      PayHelp   lexical   e5 peer  baseline",
+        ]
         for name in names:
-            lines.append(f"  {name:30} " + " ".join(f"{rows[who][name]:8.1%}" for who in ("payhelp", "lexical", "peer", "baseline")))
+            lines.append(
+                f"  {name:30} "
+                + " ".join(
+                    f"{rows[who][name]:8.1%}" for who in ("payhelp", "lexical", "peer", "baseline")
+                )
+            )
         for lang, value in rows["payhelp"]["top1_by_language"].items():
-            others = " ".join(f"{rows[who]['top1_by_language'].get(lang, 0):8.1%}" for who in ("lexical", "peer", "baseline"))
+            others = " ".join(
+                f"{rows[who]['top1_by_language'].get(lang, 0):8.1%}"
+                for who in ("lexical", "peer", "baseline")
+            )
             lines.append(f"  top1 {lang:25} {value:8.1%} {others}")
-    lines += ["", "Core latency per message (ms)          faq p50/p99     place p50/p99   nearby p50/p99   build s"]
+    lines += [
+        "",
+        "Core latency per message (ms)          faq p50/p99     place p50/p99   nearby p50/p99   build s",
+    ]
     sem = results["latency_semantic"]
-    cells = "  ".join(f"{sem[k]['p50_ms']:6.2f}/{sem[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby"))
+    cells = "  ".join(
+        f"{sem[k]['p50_ms']:6.2f}/{sem[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby")
+    )
     lines.append(f"  {'bundled, semantic on':33}  {cells}")
     for row in results["latency"]:
-        cells = "  ".join(f"{row[k]['p50_ms']:6.2f}/{row[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby"))
-        lines.append(f"  {row['knowledge']:14} {row['places']:>7} pl {row['topics']:>5} tp  {cells}   {row['build_s']:6.2f}")
+        cells = "  ".join(
+            f"{row[k]['p50_ms']:6.2f}/{row[k]['p99_ms']:6.2f}" for k in ("faq", "place", "nearby")
+        )
+        lines.append(
+            f"  {row['knowledge']:14} {row['places']:>7} pl {row['topics']:>5} tp  {cells}   {row['build_s']:6.2f}"
+        )
     lines.append("  (rows but the first: semantic off)")
     lines += ["", f"Start-up to first answer: {results['startup_s']:.2f} s"]
-    lines.append("Peak memory (RSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in results["memory_mb"].items()))
+    lines.append(
+        "Peak memory (RSS): "
+        + ", ".join(f"{k} {v:.0f} MB" for k, v in results["memory_mb"].items())
+    )
     if "telegram" in results:
         t = results["telegram"]
         lines += [
-            "", "Telegram path (updates/s, in-process Bot API stand-in)",
+            "",
+            "Telegram path (updates/s, in-process Bot API stand-in)",
             f"  echo bot {t['echo_ups']:.0f}; reply bot (PayHelp's replies, no work) {t['reply_ups']:.0f}; PayHelp {t['payhelp_ups']:.0f}",
             f"  PayHelp / echo {t['ratio']:.2f}; reply / echo {t['reply_ratio']:.2f} (the most any bot sending these replies gets); PayHelp / reply {t['own_work_ratio']:.2f}",
         ]
     return "\n".join(lines)
 
 
-def write(results: dict, path: Path) -> None:
+def write(results: dict[str, Any], path: Path) -> None:
     """The same figures as JSON."""
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -92,7 +92,9 @@ def run_chat(
         saved=lang if lang in LANGUAGES else None, last_lang=lang if lang in LANGUAGES else "en"
     )
     if not interactive:
-        engine.settle(only_if_cached=True)  # piped lines get the same answers as `ask` when the vectors are cached
+        engine.settle(
+            only_if_cached=True
+        )  # piped lines get the same answers as `ask` when the vectors are cached
     if interactive:
         kb = engine.responder.kb
         greeting = engine.answer(Query(text="hello", saved_lang=state.saved))

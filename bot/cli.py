@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first",
     )
     kb_sub.add_parser(
-        "vectors", help="encode the example questions' vectors into VECTOR_CACHE_PATH now (make does it once)"
+        "vectors",
+        help="encode the example questions' vectors into VECTOR_CACHE_PATH now (make does it once)",
     )
     report = sub.add_parser(
         "report", help="complaints as CSV and the places against the plans' aims"
@@ -113,7 +114,9 @@ class Invocation:
         if self._engine is None:
             answers = self.name in ANSWERING  # only commands that answer load the sentence model
             semantic = semantic_of(self.settings) if answers else None
-            self._engine = Engine.load(self.settings.KNOWLEDGE_DIR, self.settings.DEFAULT_LANGUAGE, semantic)
+            self._engine = Engine.load(
+                self.settings.KNOWLEDGE_DIR, self.settings.DEFAULT_LANGUAGE, semantic
+            )
         return self._engine
 
 
@@ -230,13 +233,17 @@ def _kb_vectors(call: Invocation) -> int:
     engine = call.engine
     index = engine.responder.semantic
     if index is None:
-        call.stdout.write("semantic evidence is off (SEMANTIC_EVIDENCE=false): no vectors to build\n")
+        call.stdout.write(
+            "semantic evidence is off (SEMANTIC_EVIDENCE=false): no vectors to build\n"
+        )
         return 0
     if not engine.settle():
         sys.stderr.write(f"payhelp: the sentence vectors could not be built: {index.error}\n")
         return 1
     cache = call.settings.VECTOR_CACHE_PATH
-    call.stdout.write(f"{len(index.examples)} example vectors ready in {cache} ({index.missing} encoded now)\n")
+    call.stdout.write(
+        f"{len(index.examples)} example vectors ready in {cache} ({index.missing} encoded now)\n"
+    )
     return 0
 
 
@@ -298,7 +305,9 @@ def _ask(call: Invocation) -> int:
         sys.stderr.write("payhelp: give both --lat and --lon\n")
         return 2
     engine = call.engine
-    engine.settle(only_if_cached=True)  # one question on a cold cache is answered lexically, at once
+    engine.settle(
+        only_if_cached=True
+    )  # one question on a cold cache is answered lexically, at once
     answer = engine.answer(
         Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want)
     )
@@ -353,7 +362,13 @@ DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "kb unanswered": _kb_unanswered,
     "kb vectors": _kb_vectors,
 }
-ANSWERING = ("run", "chat", "ask", "kb test", "kb vectors")  # the commands whose engine uses semantic evidence
+ANSWERING = (
+    "run",
+    "chat",
+    "ask",
+    "kb test",
+    "kb vectors",
+)  # the commands whose engine uses semantic evidence
 
 
 def entry() -> None:

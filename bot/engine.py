@@ -25,7 +25,7 @@ class Engine:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, root: Path, default_lang: str = "en", semantic: Semantic | None = None) -> "Engine":
+    def load(cls, root: Path, default_lang: str = "en", semantic: Semantic | None = None) -> Engine:
         """Build from `root`; raise KnowledgeError when the files have errors.
 
         With `semantic`, the example questions' vectors are built in the background; answers are lexical until then.
@@ -75,7 +75,12 @@ class Engine:
                 log.warning("knowledge reload kept the old snapshot: %d error(s)", len(errors))
                 return errors
             index = self.semantic.index(snapshot) if self.semantic else None
-            self._responder = Responder(snapshot, default_lang=self._responder.default_lang, semantic=index)
-            log.info("knowledge reloaded: %d topics, %d places", len(snapshot.topics), len(snapshot.places))
+            self._responder = Responder(
+                snapshot, default_lang=self._responder.default_lang, semantic=index
+            )
+            log.info(
+                "knowledge reloaded: %d topics, %d places",
+                len(snapshot.topics),
+                len(snapshot.places),
+            )
             return []
-

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from bot.answer import Answer, Query
 
@@ -42,7 +43,9 @@ class Outcome:
     @property
     def one_tap(self) -> bool:
         """A "did you mean" that offers the right topic: the user is one tap away."""
-        return self.answer.kind == "clarify" and any(t in self.answer.suggestions for t in self.case.topics)
+        return self.answer.kind == "clarify" and any(
+            t in self.answer.suggestions for t in self.case.topics
+        )
 
 
 @dataclass
@@ -74,19 +77,25 @@ class Report:
             groups[key(outcome)].append(outcome)
         return dict(sorted(groups.items()))
 
-    def figures(self) -> dict:
+    def figures(self) -> dict[str, Any]:
         """Every figure kb test and bench report, as plain data."""
         return {
             "questions": len(self.outcomes),
             "top1": round(self.top1, 4),
             "right_or_one_tap": round(self.rate(self.in_scope, lambda o: o.right or o.one_tap), 4),
             "top1_by_language": {
-                lang: round(self.rate([o for o in group if o.case.kind != "fallback"], lambda o: o.right), 4)
+                lang: round(
+                    self.rate([o for o in group if o.case.kind != "fallback"], lambda o: o.right), 4
+                )
                 for lang, group in self.by(lambda o: o.case.lang).items()
             },
             "language_right": round(self.rate(self.outcomes, lambda o: o.lang_right), 4),
-            "fallback_precision": round(self.rate(self.out_of_scope, lambda o: o.answer.kind == "fallback"), 4),
-            "clarify_rate": round(self.rate(self.outcomes, lambda o: o.answer.kind == "clarify"), 4),
+            "fallback_precision": round(
+                self.rate(self.out_of_scope, lambda o: o.answer.kind == "fallback"), 4
+            ),
+            "clarify_rate": round(
+                self.rate(self.outcomes, lambda o: o.answer.kind == "clarify"), 4
+            ),
             "answered_but_wrong": round(self.rate(self.outcomes, lambda o: o.wrong), 4),
         }
 
@@ -100,10 +109,17 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
                 continue
             raw = json.loads(line)
             topics = raw.get("topic") or ()
-            cases.append(Case(
-                text=raw["text"], hint=raw.get("hint"), kind=raw.get("kind", "faq"), lang=raw.get("lang", "en"),
-                topics=tuple([topics] if isinstance(topics, str) else topics), place=raw.get("place"), source=path.name,
-            ))
+            cases.append(
+                Case(
+                    text=raw["text"],
+                    hint=raw.get("hint"),
+                    kind=raw.get("kind", "faq"),
+                    lang=raw.get("lang", "en"),
+                    topics=tuple([topics] if isinstance(topics, str) else topics),
+                    place=raw.get("place"),
+                    source=path.name,
+                )
+            )
     return cases
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from rapidfuzz import fuzz, process
 
@@ -20,7 +20,9 @@ from bot.text import compact, is_cjk, normalize, stem, tokens, words
 
 RESCORED = 5  # candidates given the costly evidence (keywords, fuzzy ratios), by token overlap
 OUT_OF_SCOPE = "out-of-scope"
-SEMANTIC_CANDIDATES = 3  # the targets closest in meaning are candidates even when they share no word with the message
+SEMANTIC_CANDIDATES = (
+    3  # the targets closest in meaning are candidates even when they share no word with the message
+)
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,13 @@ class Weights:
     keyword: float = 0.15
     fuzzy: float = 0.30
     bayes: float = 0.30  # naive Bayes posterior over the example questions: learns which words tell close topics apart
-    semantic: float = 0.50  # softmax over the sentence-vector similarities (bot/semantic.py), when they are ready
+    semantic: float = (
+        0.50  # softmax over the sentence-vector similarities (bot/semantic.py), when they are ready
+    )
     semantic_temperature: float = 0.01
-    out_of_scope_coverage: float = 1.0  # "not about paying" is a bag of every travel word: its coverage says little
+    out_of_scope_coverage: float = (
+        1.0  # "not about paying" is a bag of every travel word: its coverage says little
+    )
     bayes_smoothing: float = 0.5
     typo_cutoff: float = 80.0
     keyword_fuzzy_cutoff: float = 88.0
@@ -51,7 +57,9 @@ class Scored:
     keyword: float
     fuzzy: float
     bayes: float = 0.0
-    semantic: float = 0.0  # the target's share of the semantic softmax (0 when semantic evidence is off)
+    semantic: float = (
+        0.0  # the target's share of the semantic softmax (0 when semantic evidence is off)
+    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,13 @@ class Matcher:
         self.unknown_idf = math.log(1 + count / 0.5)
         self.common_idf = math.log(1 + 2)  # a token in more than half of the topics
         self.docs = [
-            _Doc(target, text, toks, is_keyword, math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0)
+            _Doc(
+                target,
+                text,
+                toks,
+                is_keyword,
+                math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0,
+            )
             for target, text, toks, is_keyword in prepared
         ]
         token_targets: dict[str, list[str]] = defaultdict(list)
@@ -131,15 +145,26 @@ class Matcher:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio)."""
         out = []
         for word in normalized.split(" "):
-            if len(word) >= 4 and not is_cjk(word) and word not in self._vocabulary_set and not word.isdigit():
-                best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.weights.typo_cutoff)
+            if (
+                len(word) >= 4
+                and not is_cjk(word)
+                and word not in self._vocabulary_set
+                and not word.isdigit()
+            ):
+                best = process.extractOne(
+                    word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=self.weights.typo_cutoff
+                )
                 out.append(best[0] if best else word)
             else:
                 out.append(word)
         return " ".join(out)
 
     def rank(
-        self, text: str, limit: int = 5, unknown_weight: float = 1.0, similarity: Mapping[str, float] | None = None
+        self,
+        text: str,
+        limit: int = 5,
+        unknown_weight: float = 1.0,
+        similarity: Mapping[str, float] | None = None,
     ) -> list[Scored]:
         """Candidates for `text`, best first; `unknown_weight` < 1 when unknown words are expected (a foreign language).
 
@@ -157,7 +182,9 @@ class Matcher:
         best_doc: dict[str, float] = defaultdict(float)
         shared: dict[int, float] = defaultdict(float)
         rare = [t for t in q_tokens if self.idf.get(t, 0.0) >= self.common_idf]
-        for token in rare or q_tokens:  # tokens found in most topics add little and cost a visit to each; unless that is all there is
+        for token in (
+            rare or q_tokens
+        ):  # tokens found in most topics add little and cost a visit to each; unless that is all there is
             weight = self.idf.get(token, 0.0)
             for index in self.postings.get(token, ()):
                 shared[index] += weight * weight
@@ -168,8 +195,12 @@ class Matcher:
                 if cosine > best_doc[doc.target]:
                     best_doc[doc.target] = cosine
         candidates = {self.docs[i].target for i in shared}
-        candidates.update(sorted(semantic, key=semantic.__getitem__, reverse=True)[:SEMANTIC_CANDIDATES])
-        covered: dict[str, float] = defaultdict(float)  # the share of the message's weight each target's bag holds
+        candidates.update(
+            sorted(semantic, key=semantic.__getitem__, reverse=True)[:SEMANTIC_CANDIDATES]
+        )
+        covered: dict[str, float] = defaultdict(
+            float
+        )  # the share of the message's weight each target's bag holds
         for token, weight in q_weights.items():
             for target in self.token_targets.get(token, ()):
                 covered[target] += weight
@@ -177,7 +208,9 @@ class Matcher:
         if OUT_OF_SCOPE in coverage:
             coverage[OUT_OF_SCOPE] *= self.weights.out_of_scope_coverage
         bayes = self.bayes(q_tokens)
-        ranked = sorted(candidates, key=lambda t: coverage[t] + best_doc[t] + semantic.get(t, 0.0), reverse=True)
+        ranked = sorted(
+            candidates, key=lambda t: coverage[t] + best_doc[t] + semantic.get(t, 0.0), reverse=True
+        )
         ranked = ranked[: max(limit, RESCORED)]
         query_compact = compact(query)
         query_stemmed = _stem_phrase(query)
@@ -186,11 +219,25 @@ class Matcher:
         for target in ranked:
             keyword = self._keyword(target, query, query_compact, query_stemmed)
             fuzzy = self._fuzzy(target, query)
-            score = w.coverage * coverage[target] + w.example * best_doc[target] + w.keyword * keyword + w.fuzzy * fuzzy
+            score = (
+                w.coverage * coverage[target]
+                + w.example * best_doc[target]
+                + w.keyword * keyword
+                + w.fuzzy * fuzzy
+            )
             score += w.bayes * bayes.get(target, 0.0) + w.semantic * semantic.get(target, 0.0)
-            results.append(Scored(
-                target, score, coverage[target], best_doc[target], keyword, fuzzy, bayes.get(target, 0.0), semantic.get(target, 0.0)
-            ))
+            results.append(
+                Scored(
+                    target,
+                    score,
+                    coverage[target],
+                    best_doc[target],
+                    keyword,
+                    fuzzy,
+                    bayes.get(target, 0.0),
+                    semantic.get(target, 0.0),
+                )
+            )
         results.sort(key=lambda s: s.score, reverse=True)
         return results[:limit]
 
@@ -200,7 +247,9 @@ class Matcher:
         if not known:
             return {}
         top = max(known.values())
-        odds = {t: math.exp((v - top) / self.weights.semantic_temperature) for t, v in known.items()}
+        odds = {
+            t: math.exp((v - top) / self.weights.semantic_temperature) for t, v in known.items()
+        }
         total = sum(odds.values())
         return {t: v / total for t, v in odds.items()}
 
@@ -215,7 +264,9 @@ class Matcher:
             for token in doc.tokens:
                 counts[doc.target][token] += 1
         size = len(self.idf) or 1
-        self._unseen: dict[str, float] = {}  # log P(token | target) of a token the target's examples never use
+        self._unseen: dict[
+            str, float
+        ] = {}  # log P(token | target) of a token the target's examples never use
         self._lift: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for target, bag in counts.items():
             denominator = math.log(sum(bag.values()) + smoothing * size)
@@ -233,7 +284,9 @@ class Matcher:
             for target, value in row:
                 lift[target] += value
         n = len(rows)
-        sums = {target: n * unseen + lift.get(target, 0.0) for target, unseen in self._unseen.items()}
+        sums = {
+            target: n * unseen + lift.get(target, 0.0) for target, unseen in self._unseen.items()
+        }
         top = max(sums.values())
         soften = math.sqrt(n)
         odds = {target: math.exp((value - top) / soften) for target, value in sums.items()}
@@ -252,7 +305,12 @@ class Matcher:
         if keywords.stems and keywords.stems.search(query_stemmed):
             return 1.0
         if keywords.long:
-            best = process.extractOne(query, keywords.long, scorer=fuzz.partial_ratio, score_cutoff=self.weights.keyword_fuzzy_cutoff)
+            best = process.extractOne(
+                query,
+                keywords.long,
+                scorer=fuzz.partial_ratio,
+                score_cutoff=self.weights.keyword_fuzzy_cutoff,
+            )
             return best[1] / 100.0 if best else 0.0
         return 0.0
 
@@ -275,13 +333,17 @@ class _Keywords:
     long: tuple[str, ...]
 
     @classmethod
-    def build(cls, texts: list[str]) -> "_Keywords":
+    def build(cls, texts: list[str]) -> _Keywords:
         cjk = sorted({compact(t) for t in texts if is_cjk(t)}, key=len, reverse=True)
         latin = [t for t in texts if not is_cjk(t)]
         stems = sorted({_stem_phrase(t) for t in latin if len(t) >= 5}, key=len, reverse=True)
         return cls(
             re.compile("|".join(map(re.escape, cjk))) if cjk else None,
-            re.compile("|".join(re.escape(f" {t} ") for t in sorted(set(latin), key=len, reverse=True))) if latin else None,
+            re.compile(
+                "|".join(re.escape(f" {t} ") for t in sorted(set(latin), key=len, reverse=True))
+            )
+            if latin
+            else None,
             re.compile("|".join(map(re.escape, stems))) if stems else None,
             tuple(sorted({t for t in latin if len(t) >= 5})),
         )

