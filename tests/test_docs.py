@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 
-import pytest
-
 from bot.cli import build_parser
 from bot.settings import Settings
 from tests.helpers import ROOT
