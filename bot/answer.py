@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.contract import Want
 
 Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
-__all__ = ["Answer", "Kind", "Query", "Want"]
+__all__ = ["Answer", "Kind", "Link", "Query", "Want"]
 
 
 class Query(BaseModel):
@@ -24,6 +24,15 @@ class Query(BaseModel):
     saved_lang: str | None = None  # the user's stored choice
     elder: bool = False  # older person's mode: short numbered steps
     want: Want | None = None  # what a shared location is for
+
+
+class Link(BaseModel):
+    """A link a channel shows beside an answer: a map search that opens the user's map app."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    url: str
 
 
 class Answer(BaseModel):
@@ -42,6 +51,8 @@ class Answer(BaseModel):
     distances_m: tuple[int, ...] = ()  # for nearby: one per place
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
+    links: tuple[Link, ...] = ()  # map searches for what was asked, near the user or in the city
+    show_local: str | None = None  # a Chinese sentence the visitor shows a taxi driver or shop assistant
 
     def contract(self) -> dict[str, Any]:
         """The JSON object promised to CLI users, benchmarks and tools."""

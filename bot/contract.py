@@ -23,6 +23,13 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
 Want = Literal["atm", "exchange", "bank", "service-center"]
 WANTS: tuple[Want, ...] = get_args(Want)
 
+# What a visitor needs in a "where" or yes/no place question; each has a card to show a local (knowledge/needs.yaml).
+Need = Literal["atm", "exchange", "bank", "service-center", "card", "wallet", "cash"]
+NEEDS: tuple[Need, ...] = get_args(Need)
+
+# Whether a source confirms a place exists with what it lists (checked), or only a plan says it should (planned).
+PlaceStatus = Literal["checked", "planned"]
+
 # The place vocabulary editors may write in knowledge/places.
 PlaceKind = Literal[
     "airport",
@@ -39,6 +46,7 @@ PlaceKind = Literal[
 ]
 Accept = Literal[
     "foreign-cards",
+    "bank-cards",
     "visa",
     "mastercard",
     "jcb",
@@ -48,6 +56,7 @@ Accept = Literal[
     "unionpay",
     "alipay",
     "wechat-pay",
+    "mobile-payment",
     "foreign-wallets",
     "ecny",
     "cash",
@@ -125,6 +134,11 @@ class Near:
 
 
 @dataclass(frozen=True)
+class LocalCards:
+    """Show the "show this to a local" cards."""
+
+
+@dataclass(frozen=True)
 class Complain:
     """Start a complaint."""
 
@@ -144,6 +158,7 @@ Action = (
     | SetLanguage
     | Feedback
     | Near
+    | LocalCards
     | Complain
     | SkipDate
 )
@@ -156,6 +171,7 @@ _FIXED: Mapping[str, Action] = MappingProxyType(
         "lang": PickLanguage(),
         "c": Complain(),
         "cs": SkipDate(),
+        "lc": LocalCards(),
     }
 )
 _FIXED_DATA: Mapping[type, str] = MappingProxyType(
@@ -214,6 +230,7 @@ MENU: tuple[tuple[str, Action], ...] = (
     ("btn.account", OpenTopic("open-account")),
     ("btn.cash", OpenTopic("cash-rights")),
     ("btn.complaint", OpenTopic("complaints")),
+    ("btn.local", LocalCards()),
     ("btn.person", Person()),
 )
 ELDER_BUTTONS: tuple[str, ...] = (
@@ -260,6 +277,29 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "nearby_title": ("service",),
         "nearby_none": ("service",),
         "nearby_ask": ("service",),
+        "nearby_outside": (),
+        "nearby_any": (),
+        "nearby_far": ("service", "name", "distance"),
+        "nearby_instead": (),
+        "nearby_checked": ("items",),
+        "nearby_planned": ("items",),
+        "city_title": ("service", "city"),
+        "city_none": ("service", "city"),
+        "verdict_yes": ("name", "what"),
+        "verdict_planned": ("name", "what"),
+        "verdict_unknown": ("name", "what"),
+        "verdict_foreign_unknown": (),
+        "cash_rule": (),
+        "local_title": (),
+        "local_menu": (),
+        "map_amap": (),
+        "map_baidu": (),
+        "map_apple": (),
+        "place_status_checked": (),
+        "place_status_planned": (),
+        "place_address": ("address",),
+        "place_phone": ("phone",),
+        "place_hours": ("hours",),
         "unit_km": ("km",),
         "unit_m": ("m",),
         "elder_call": ("phone",),
@@ -295,6 +335,7 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "btn.elder": (),
         "btn.back": (),
         "btn.complain": (),
+        "btn.local": (),
         "btn.skip": (),
         **_family("want", WANTS),
         **_family("kind", get_args(PlaceKind)),

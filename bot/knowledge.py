@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.contract import LANGUAGES, UI, UI_KEYS
 from bot.geo import in_china
-from bot.schema import Intent, KindWords, Place, Region, Texts, Topic
+from bot.schema import Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
 # Fixed ids from the content contract: answers, tests and reports refer to them.
@@ -88,6 +88,7 @@ class Knowledge:
     ui: Mapping[str, Texts]
     intents: Mapping[str, Intent]
     kinds: Mapping[str, KindWords] = field(default_factory=lambda: MappingProxyType({}))
+    needs: NeedsFile | None = None  # knowledge/needs.yaml; None in a folder without one
     root: Path = Path(".")
 
     def text(self, key: str, lang: str, **values: Any) -> str:
@@ -152,6 +153,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         if (root / "kinds.yaml").exists()
         else []
     )
+    needs = _load_needs(collect, root / "needs.yaml")
     if (
         not collect.unreadable
     ):  # a file that is not YAML hides its entries: every reference to them would fail too
@@ -169,6 +171,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         ui=MappingProxyType(ui),
         intents=MappingProxyType({i.id: i for i, *_ in intents}),
         kinds=MappingProxyType({k.id: k for k, *_ in kinds}),
+        needs=needs,
         root=root,
     )
     return snapshot, sorted(collect.problems)
@@ -202,6 +205,22 @@ def _load_list(collect: _Collector, files: Iterable[Path], model: type[BaseModel
         for index, raw in enumerate(data):
             entries.extend(_validate(collect, path, located, index, raw, model))
     return entries
+
+
+def _load_needs(collect: _Collector, path: Path) -> NeedsFile | None:
+    """knowledge/needs.yaml, when the folder has one: one mapping validated whole, errors located by line."""
+    if not path.exists():
+        return None
+    located = _read(collect, path)
+    if located is None:
+        return None
+    try:
+        return NeedsFile.model_validate(located.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "file"
+            collect.add(path, located.line_of(tuple(error["loc"])), name, _message(error))
+    return None
 
 
 def _validate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -12,9 +13,10 @@ from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import Matcher, Scored
 from bot.places import PlaceFinder, without_name
 from bot.question import focus
-from bot.schema import Place
+from bot.schema import NeedEntry, Place
 from bot.semantic import SemanticIndex
-from bot.text import normalize
+from bot.text import normalize, words
+from bot.where import Where
 
 MAX_TEXT = (
     1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
@@ -67,6 +69,7 @@ class Responder:
         self.limits = thresholds
         self.matcher = matcher or Matcher(kb)
         self.finder = PlaceFinder(kb)
+        self.where = Where(kb, self.finder.region_names)
         located = [(p, p.coords) for p in kb.places.values() if p.coords]
         self.grids = {
             want: GridIndex(
@@ -135,12 +138,36 @@ class Responder:
             )  # "train times from Pingyao to Taiyuan" names a place but is not about paying
         if hits:
             topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
+            needs = self.where.read(asked).needs
+            if not needs and topic is None and _asks_more(asked):
+                return self._fallback(decision)  # "平遥古城の入場券はいくら": about the place, not paying
             return self.place(
-                hits[0].place_id, decision.lang, hits[0].score / 100.0, topic, decision.detected
+                hits[0].place_id,
+                decision.lang,
+                hits[0].score / 100.0,
+                topic,
+                decision.detected,
+                needs,
             )
         if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
             return self._fallback(decision)
-        return self._faq_or_clarify(topics, decision, query.elder)
+        return self._where_or_faq(self._faq_or_clarify(topics, decision, query.elder), text)
+
+    def _where_or_faq(self, answer: Answer, text: str) -> Answer:
+        """A "where" question about a need: the city's places, or the how-to with a location prompt, map links and card."""
+        need = self.where.by_topic.get(answer.topic or "") if answer.kind == "faq" else None
+        if need is None:
+            return answer
+        asked = self.where.read(text)
+        if asked.city and (asked.where or need in asked.needs):
+            return self.where.in_city(
+                asked.city, need, answer.lang, answer.topic, answer.confidence, answer.detected
+            )
+        if not asked.where:
+            return answer
+        service = need.label.get(answer.lang)
+        prompt = self.kb.text("nearby_ask", answer.lang, service=service)
+        return self.where.with_extras(answer, need, prompt)
 
     def _conclusive(self, ranked: list[Scored]) -> bool:
         """The words alone settle it: a clear winner by a wide margin, so encoding the sentence would change nothing."""
@@ -221,14 +248,19 @@ class Responder:
         confidence: float = 1.0,
         topic: str | None = None,
         detected: str = "",
+        needs: tuple[NeedEntry, ...] = (),
     ) -> Answer:
-        """Everything the record says about one place, its parent and what is inside it."""
+        """What was asked about one place (yes / planned / unknown) first, then everything its record says."""
         place = self.kb.places[place_id]
         kb = self.kb
-        lines = [
+        verdicts = self.where.verdicts(place, needs, lang)
+        lines = [*verdicts, ""] if verdicts else []
+        lines += [
             f"{place.names.first(lang)} · {kb.text('kind.' + place.kind, lang)}",
             self._where(place, lang),
+            *self._contact(place, lang),
             "",
+            kb.text(f"place_status_{place.status}", lang),
             place.summary.get(lang),
         ]
         if place.accepts:
@@ -253,6 +285,8 @@ class Responder:
             kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()),
             kb.text("place_check", lang),
         ]
+        links, card, extra = self.where.place_links(place, needs[0] if needs else None, lang)
+        lines += extra
         related = tuple(
             dict.fromkeys(
                 ([topic] if topic else []) + ["payment-service-center", "card-acceptance"]
@@ -266,40 +300,21 @@ class Responder:
             confidence=round(min(1.0, confidence), 3),
             related=related,
             detected=detected or lang,
+            links=links,
+            show_local=card,
         )
 
+    def _contact(self, place: Place, lang: str) -> list[str]:
+        """Address, phone and hours, each only when the record's source gives it."""
+        kb = self.kb
+        lines = [kb.text("place_address", lang, address=place.address)] if place.address else []
+        lines += [kb.text("place_phone", lang, phone=place.phone)] if place.phone else []
+        lines += [kb.text("place_hours", lang, hours=place.hours)] if place.hours else []
+        return lines
+
     def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
-        """The nearest places offering what the user needs, with distances."""
-        grid = self.grids[want or "any"]
-        found = grid.nearest(lat, lon, k=k)
-        service = (
-            self.kb.text(f"want.{want}", lang)
-            if want
-            else self.kb.text("place_services", lang, items="").rstrip(": ：")
-        )
-        if not found:
-            text = self.kb.text("nearby_none", lang, service=service)
-            return Answer(
-                kind="nearby", lang=lang, text=text, confidence=0.0, want=want, detected=lang
-            )
-        lines = [self.kb.text("nearby_title", lang, service=service)]
-        for number, (place_id, metres) in enumerate(found, start=1):
-            place = self.kb.places[place_id]
-            services = ", ".join(self.kb.text("service." + s, lang) for s in place.services)
-            lines.append(f"{number}. {place.names.first(lang)} — {self._distance(metres, lang)}")
-            if services:
-                lines.append(f"   {services}")
-        lines += ["", self.kb.text("place_check", lang)]
-        return Answer(
-            kind="nearby",
-            lang=lang,
-            text="\n".join(lines),
-            places=tuple(p for p, _ in found),
-            distances_m=tuple(int(round(d)) for _, d in found),
-            confidence=1.0,
-            want=want,
-            detected=lang,
-        )
+        """The places near a shared location that offer what the user needs, worded honestly (bot/where.py)."""
+        return self.where.nearby(self.grids[want or "any"], lat, lon, want, lang, self._distance, k)
 
     def _distance(self, metres: float, lang: str) -> str:
         if metres < 1000:
@@ -362,3 +377,9 @@ class Responder:
         if detected and detected not in ("zh", "en", "ko", "ru", "ja", "unknown", "ja-han"):
             return self.kb.text("other_language", "en") + "\n\n" + text
         return text
+
+
+def _asks_more(asked: str) -> bool:
+    """The question says more than a place's name: words or characters besides it."""
+    query = normalize(asked)
+    return len(words(query)) + len(re.sub(r"[\sA-Za-z0-9\u0400-\u04ff]", "", query)) >= 3

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.contract import LANGUAGES, Accept, Lang, PlaceKind, Service
+from bot.contract import LANGUAGES, Accept, Lang, Need, PlaceKind, PlaceStatus, Service, Want
 
-__all__ = ["Accept", "Lang", "PlaceKind", "Service"]  # the vocabulary lives in bot.contract
+__all__ = ["Accept", "Lang", "PlaceKind", "PlaceStatus", "Service"]  # the vocabulary lives in bot.contract
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FOREIGN_CARDS: frozenset[str] = frozenset(
     {"foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover"}
@@ -139,16 +139,25 @@ class Coords(Strict):
 
 
 class Place(Strict):
-    """A venue, ATM, bank branch, exchange counter or payment service center."""
+    """A venue, ATM, bank branch, exchange counter or payment service center.
+
+    `status`: checked when a source says the place exists with what it lists; planned when only a
+    plan says it should (then `accepts`/`services` are the plan's promises, never shown as facts).
+    `address`, `phone`, `hours` only when a source gives them, as the source writes them.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     kind: PlaceKind
     city: str
+    status: PlaceStatus
     parent: str | None = None
     coords: Coords | None = None
     names: Phrases
     accepts: tuple[Accept, ...] = ()
     services: tuple[Service, ...] = ()
+    address: str | None = None
+    phone: str | None = None
+    hours: str | None = None
     summary: Texts
     source: str = Field(min_length=1)
     as_of: date
@@ -157,6 +166,30 @@ class Place(Strict):
     def takes_foreign_cards(self) -> bool:
         """True when the record says any foreign card network is accepted."""
         return bool(FOREIGN_CARDS.intersection(self.accepts))
+
+
+class NeedEntry(Strict):
+    """One need: how people name it, what a record must list to meet it, the map search and the card for a local."""
+
+    id: Need
+    want: Want | None = None  # the nearby search it maps to, when there is one
+    topics: tuple[str, ...] = ()  # FAQ topics about this need
+    words: Phrases
+    accepts: tuple[Accept, ...] = ()
+    services: tuple[Service, ...] = ()
+    label: Texts
+    search: str = Field(min_length=1)  # what to type into a Chinese map app
+    local: str = Field(min_length=1)  # the sentence a visitor shows a local, in Chinese
+    meaning: Texts  # what the sentence says, for the visitor
+    source: str = Field(min_length=1)
+    as_of: date
+
+
+class NeedsFile(Strict):
+    """knowledge/needs.yaml: the words of a "where" question, and every need."""
+
+    where: Phrases
+    needs: tuple[NeedEntry, ...] = Field(min_length=1)
 
 
 class Region(Strict):
