@@ -52,7 +52,9 @@ class Answer(BaseModel):
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
     links: tuple[Link, ...] = ()  # map searches for what was asked, near the user or in the city
-    show_local: str | None = None  # a Chinese sentence the visitor shows a taxi driver or shop assistant
+    show_local: str | None = (
+        None  # a Chinese sentence the visitor shows a taxi driver or shop assistant
+    )
 
     def contract(self) -> dict[str, Any]:
         """The JSON object promised to CLI users, benchmarks and tools."""

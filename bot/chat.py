@@ -1,6 +1,7 @@
 """The terminal chat: talk to PayHelp without Telegram, interactively or through a pipe.
 
-Commands work the same from a keyboard and from a pipe: /lang xx, /elder, /quit, and a number
+Commands work the same from a keyboard and from a pipe: /lang xx, /elder, /local (the cards to show
+a local), /quit, and a number
 picks a suggestion of the last answer. No help desk sits behind the terminal, so a request for a
 person gets the hotline, never a promise that someone will answer here. What is asked is recorded
 like the other channels' questions, so `kb unanswered` sees it.
@@ -20,6 +21,7 @@ from bot.engine import Engine
 from bot.knowledge import Knowledge
 from bot.render import as_line, as_text
 from bot.storage import Store
+from bot.where import cards_text
 
 PROMPT = "> "
 TERMINAL_USER = (
@@ -99,7 +101,8 @@ def run_chat(
         kb = engine.responder.kb
         greeting = engine.answer(Query(text="hello", saved_lang=state.saved))
         stdout.write(
-            kb.text("greeting", greeting.lang) + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /quit)\n"
+            kb.text("greeting", greeting.lang)
+            + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /local, /quit)\n"
         )
     while True:
         if interactive:
@@ -130,6 +133,8 @@ def _reply(engine: Engine, state: _State, text: str, record: Recorder | None) ->
             return "/lang " + "|".join(LANGUAGES)
         state.saved = state.last_lang = choice
         return kb.text("language_set", choice)
+    if text == "/local":
+        return cards_text(kb, state.saved or state.last_lang)
     if text == "/elder":
         state.elder = not state.elder
         return kb.text("elder_on" if state.elder else "elder_off", state.saved or state.last_lang)

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, TypeVar
+from typing import IO, NoReturn, TypeVar
 
 from bot.answer import Answer, Query
 from bot.chat import StoreRecorder, run_chat
@@ -25,11 +25,16 @@ from bot.storage import Store
 T = TypeVar("T")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line on stderr (no usage block): `--lat 95` says what is wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option; the README documents each one (a test checks)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bot", description="PayHelp: paying in China made easy."
-    )
+    parser = _Parser(prog="python -m bot", description="PayHelp: paying in China made easy.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser(
         "run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
@@ -67,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument(
         "--verbose", action="store_true", help="show the candidate scores of each miss"
     )
+    imp = kb_sub.add_parser(
+        "import-places",
+        help="validate a CSV or GeoJSON ledger of places and write it as a place file",
+    )
+    imp.add_argument("file", help="the CSV (UTF-8, BOM or not) or GeoJSON (e.g. an OSM export)")
+    imp.add_argument(
+        "--out",
+        help="where to write the place file (default: places/<file name>.yaml in KNOWLEDGE_DIR)",
+    )
+    exp = kb_sub.add_parser(
+        "export-places", help="every place as CSV, in the columns import-places reads"
+    )
+    exp.add_argument("--out", help="write the CSV here instead of to stdout")
     kb_sub.add_parser(
         "unanswered",
         help="questions that fell back or got 👎 (from DATABASE_PATH), most frequent first",
@@ -265,6 +283,46 @@ def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T
         ) from None
 
 
+def _kb_import_places(call: Invocation) -> int:
+    """Write the ledger's places, or list every row error and write nothing."""
+    from pathlib import Path
+
+    from bot.knowledge import require_knowledge
+    from bot.placefile import ImportFailed, import_places
+
+    source = Path(call.args.file)
+    if not source.is_file():
+        sys.stderr.write(f"payhelp: {source}: no such file\n")
+        return 2
+    root = call.settings.KNOWLEDGE_DIR
+    out = Path(call.args.out) if call.args.out else root / "places" / f"{source.stem}.yaml"
+    try:
+        places = import_places(source, require_knowledge(root), out)
+    except ImportFailed as exc:
+        for error in exc.errors:
+            sys.stderr.write(f"{error}\n")
+        sys.stderr.write(f"payhelp: {len(exc.errors)} error(s); nothing was written\n")
+        return 1
+    call.stdout.write(f"{len(places)} place(s) written to {out}\n")
+    return 0
+
+
+def _kb_export_places(call: Invocation) -> int:
+    """Every place as CSV, to --out or stdout."""
+    from pathlib import Path
+
+    from bot.knowledge import require_knowledge
+    from bot.placefile import export_csv
+
+    data = export_csv(require_knowledge(call.settings.KNOWLEDGE_DIR))
+    if call.args.out:
+        Path(call.args.out).write_text(data, encoding="utf-8", newline="")
+        call.stdout.write(f"{data.count(chr(10)) - 1} place(s) written to {call.args.out}\n")
+    else:
+        call.stdout.write(data.removeprefix("\ufeff"))
+    return 0
+
+
 def _kb_unanswered(call: Invocation) -> int:
     from bot.reports import format_unanswered, unanswered
 
@@ -360,6 +418,8 @@ DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "kb stats": _kb_stats,
     "kb test": _kb_test,
     "kb unanswered": _kb_unanswered,
+    "kb import-places": _kb_import_places,
+    "kb export-places": _kb_export_places,
     "kb vectors": _kb_vectors,
 }
 ANSWERING = (

@@ -300,6 +300,7 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "place_address": ("address",),
         "place_phone": ("phone",),
         "place_hours": ("hours",),
+        "place_imported": ("source",),
         "unit_km": ("km",),
         "unit_m": ("m",),
         "elder_call": ("phone",),

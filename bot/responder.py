@@ -140,7 +140,9 @@ class Responder:
             topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
             needs = self.where.read(asked).needs
             if not needs and topic is None and _asks_more(asked):
-                return self._fallback(decision)  # "平遥古城の入場券はいくら": about the place, not paying
+                return self._fallback(
+                    decision
+                )  # "平遥古城の入場券はいくら": about the place, not paying
             return self.place(
                 hits[0].place_id,
                 decision.lang,

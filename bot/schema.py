@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.contract import LANGUAGES, Accept, Lang, Need, PlaceKind, PlaceStatus, Service, Want
 
-__all__ = ["Accept", "Lang", "PlaceKind", "PlaceStatus", "Service"]  # the vocabulary lives in bot.contract
+__all__ = [
+    "Accept",
+    "Lang",
+    "PlaceKind",
+    "PlaceStatus",
+    "Service",
+]  # the vocabulary lives in bot.contract
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FOREIGN_CARDS: frozenset[str] = frozenset(
     {"foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover"}

@@ -1,4 +1,4 @@
-""""Where" questions and yes/no questions about a place: needs, honest nearby lists, map links and cards.
+""" "Where" questions and yes/no questions about a place: needs, honest nearby lists, map links and cards.
 
 A need (ATM, exchange, cards ...) is read from the words of knowledge/needs.yaml. A record is only
 ever "checked" or "planned", and the two are worded differently; beyond NEAR_M nothing is called near.
@@ -21,7 +21,9 @@ from bot.text import compact, normalize, words
 # from the centre), so a record farther than this is not "near": the map search around the user is.
 NEAR_M = 10_000.0
 SEARCH_M = 100_000.0  # beyond this a record is not worth naming at all
-NO_WANT_NEED = "bank"  # with nothing asked for, a bank branch is where ATMs, exchange and accounts are
+NO_WANT_NEED = (
+    "bank"  # with nothing asked for, a bank branch is where ATMs, exchange and accounts are
+)
 DistanceText = Callable[[float, str], str]  # a distance in the user's words
 
 
@@ -81,7 +83,8 @@ class Where:
         """Map links, the card for a local, and the text lines that show both."""
         if need is None:
             return (), None, []
-        city_zh = self.kb.regions[city].names.first("zh") if city in self.kb.regions else None
+        region = self.kb.regions.get(city) if city else None
+        city_zh = region.names.first("zh") if region else None
         links = search_links(self.kb, lang, need.search, point, city_zh)
         lines = ["", *(link_line(link) for link in links)]
         lines += ["", self.kb.text("local_title", lang), need.local]
@@ -144,9 +147,7 @@ class Where:
                 want=want,
                 detected=lang,
             )
-        service = (
-            self.kb.text(f"want.{want}", lang) if want else self.kb.text("nearby_any", lang)
-        )
+        service = self.kb.text(f"want.{want}", lang) if want else self.kb.text("nearby_any", lang)
         need = self.need_of(want)
         links, card, extra = self.extras(need, lang, point=(lat, lon))
         found = grid.nearest(lat, lon, k=k, max_m=SEARCH_M)
@@ -230,7 +231,9 @@ class Where:
     @staticmethod
     def meets(place: Place, need: NeedEntry) -> bool:
         """The record lists something that meets the need."""
-        return bool(set(need.accepts) & set(place.accepts) or set(need.services) & set(place.services))
+        return bool(
+            set(need.accepts) & set(place.accepts) or set(need.services) & set(place.services)
+        )
 
     def verdicts(self, place: Place, needs: tuple[NeedEntry, ...], lang: str) -> list[str]:
         """One yes / planned / unknown line per need asked about, from the record alone."""
@@ -280,3 +283,11 @@ def local_cards(kb: Knowledge, lang: str) -> list[tuple[str, str]]:
     """Every card for a local, with its meaning in `lang`: the menu's list."""
     needs = kb.needs.needs if kb.needs else ()
     return [(n.local, n.meaning.get(lang)) for n in needs]
+
+
+def cards_text(kb: Knowledge, lang: str) -> str:
+    """The cards as plain text, for the terminal's /local."""
+    parts = [kb.text("local_menu", lang)]
+    for card, meaning in local_cards(kb, lang):
+        parts.append(card if lang == "zh" else f"{card}\n({meaning})")
+    return "\n\n".join(parts)

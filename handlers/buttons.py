@@ -13,6 +13,7 @@ from bot.contract import (
     Action,
     ElderMode,
     Feedback,
+    LocalCards,
     Menu,
     Near,
     NoneOfThese,
@@ -26,7 +27,14 @@ from bot.contract import (
 )
 from handlers.commands import greet, toggle_elder
 from handlers.context import Context, message_of, query_of
-from handlers.render import Reply, escape, language_keyboard, menu_keyboard, reply_keyboard
+from handlers.render import (
+    Reply,
+    escape,
+    language_keyboard,
+    local_cards_reply,
+    menu_keyboard,
+    reply_keyboard,
+)
 from handlers.reply import reply_answer, send
 
 log = logging.getLogger(__name__)
@@ -90,6 +98,8 @@ async def run_action(update: Update, context: Context, action: Action | None) ->
             await greet(update, context, new, elder)
         case Near(want):
             await nearby(update, context, want)
+        case LocalCards():
+            await send(message, local_cards_reply(kb, lang))
         case _:
             await send(
                 message, Reply((escape(kb.text("menu_title", lang)),), menu_keyboard(kb, lang))

@@ -54,7 +54,10 @@ async def text(update: Update, context: Context) -> None:
     if action is not None:
         await run_action(update, context, action)
         return
-    await reply_answer(message, context.ask(question), context, question)
+    answer = context.ask(question)
+    if answer.want is not None:
+        context.me.want = answer.want  # "ATM 어디": a location shared next looks for ATMs
+    await reply_answer(message, answer, context, question)
 
 
 async def staff_text(update: Update, context: Context) -> None:

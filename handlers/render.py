@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.contract import (
     encode,
 )
 from bot.knowledge import Knowledge
+from bot.where import link_line, local_cards
 
 LIMIT = 4096
 COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
@@ -165,6 +167,7 @@ class _Keyboards:
             answer.related,
             answer.suggestions,
             answer.want,
+            answer.links,
         )
         if key not in self.boards:
             self.boards[key] = _build_answer_keyboard(answer, kb)
@@ -181,6 +184,17 @@ def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | Non
 
 
 def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
+    """Map links first (URL buttons), then the answer's own buttons."""
+    board = _own_keyboard(answer, kb)
+    if not answer.links:
+        return board
+    rows = [[InlineKeyboardButton(link.label, url=link.url)] for link in answer.links]
+    return InlineKeyboardMarkup(
+        rows + [list(row) for row in (board.inline_keyboard if board else ())]
+    )
+
+
+def _own_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
     """Related topics and feedback, or a clarify's suggestions."""
     lang = answer.lang
     if answer.kind == "clarify":
@@ -221,4 +235,26 @@ def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarku
 
 def render(answer: Answer, kb: Knowledge) -> Reply:
     """The message for an answer: escaped, split, with its keyboard."""
-    return Reply(split_html(escape(answer.text)), answer_keyboard(answer, kb))
+    return Reply(split_html(answer_html(answer)), answer_keyboard(answer, kb))
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer's text as HTML: map-link lines become buttons instead, the card for a local is bold."""
+    dropped = {link_line(link) for link in answer.links}
+    lines = []
+    for line in answer.text.splitlines():
+        if line in dropped:
+            continue
+        shown = escape(line)
+        lines.append(
+            f"<b>{shown}</b>" if answer.show_local and line == answer.show_local else shown
+        )
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def local_cards_reply(kb: Knowledge, lang: str) -> Reply:
+    """Every card for a local, bold, each with what it says in the user's language."""
+    parts = [escape(kb.text("local_menu", lang))]
+    for card, meaning in local_cards(kb, lang):
+        parts.append(f"<b>{escape(card)}</b>" + ("" if lang == "zh" else f"\n{escape(meaning)}"))
+    return Reply(split_html("\n\n".join(parts)), menu_keyboard(kb, lang))

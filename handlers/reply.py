@@ -9,6 +9,7 @@ from telegram import Message
 from bot.answer import Answer
 from bot.casework import link_ticket, open_ticket
 from bot.chat import without_help_desk
+from bot.where import NEAR_M
 from handlers.context import Context
 from handlers.render import Reply, clip, render
 
@@ -73,7 +74,7 @@ async def reply_answer(
         context.user_data.last = (question, answer)
     kb = context.kb
     await send(message, render(answer, kb))
-    if answer.kind == "nearby" and answer.places:
+    if answer.kind == "nearby" and answer.distances_m and answer.distances_m[0] <= NEAR_M:
         place = kb.places[answer.places[0]]
         if place.coords:
             city = kb.regions[place.city]
