@@ -262,7 +262,10 @@ class Responder:
             self._where(place, lang),
             *self._contact(place, lang),
             "",
-            kb.text(f"place_status_{place.status}", lang),
+            kb.text(
+                "place_status_checked" if place.status == "checked" else "place_status_planned",
+                lang,
+            ),
             place.summary.get(lang),
         ]
         if place.accepts:

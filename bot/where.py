@@ -115,8 +115,11 @@ class Where:
         items += [self.kb.text("accept." + a, lang) for a in place.accepts]
         if not items:
             return ""
-        key = "nearby_checked" if place.status == "checked" else "nearby_planned"
-        return self.kb.text(key, lang, items=", ".join(items))
+        return self.kb.text(
+            "nearby_checked" if place.status == "checked" else "nearby_planned",
+            lang,
+            items=", ".join(items),
+        )
 
     def listed(self, rows: list[tuple[Place, str]], lang: str) -> list[str]:
         """Numbered places with a distance or a city, each with its checked/planned line."""
@@ -170,7 +173,7 @@ class Where:
                 )
             ]
             status = self.status_line(place, lang)
-            lines += [f"({status})"] if status else []
+            lines += [f"   {status}"] if status else []
             lines += ["", self.kb.text("nearby_instead", lang)]
             shown = found[:1]
         else:

@@ -42,6 +42,7 @@ PLACE = """\
   summary: {zh: 测试, en: Test, ko: 테스트, ru: Тест, ja: テスト}
   source: test
   as_of: 2026-01-01
+  status: checked
 """
 
 MISTAKES = [
