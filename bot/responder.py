@@ -152,15 +152,23 @@ class Responder:
                 needs,
             )
         if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
-            return self._fallback(decision)
+            return self._where_or_faq(self._fallback(decision), text)
         return self._where_or_faq(self._faq_or_clarify(topics, decision, query.elder), text)
 
     def _where_or_faq(self, answer: Answer, text: str) -> Answer:
         """A "where" question about a need: the city's places, or the how-to with a location prompt, map links and card."""
+        asked = self.where.read(text)
+        named = next((n for n in asked.needs if n.want), None) if asked.where else None
+        if asked.city and named and answer.kind in ("faq", "clarify", "fallback"):
+            topic = answer.topic if answer.topic in named.topics else named.topics[0]
+            return (
+                self.where.in_city(  # "where is the nearest atm in changchun", whatever topic won
+                    asked.city, named, answer.lang, topic, answer.confidence, answer.detected
+                )
+            )
         need = self.where.by_topic.get(answer.topic or "") if answer.kind == "faq" else None
         if need is None:
             return answer
-        asked = self.where.read(text)
         if asked.city and (asked.where or need in asked.needs):
             return self.where.in_city(
                 asked.city, need, answer.lang, answer.topic, answer.confidence, answer.detected
