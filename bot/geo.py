@@ -16,10 +16,30 @@ CHINA_BOX = (
 )  # lat min, lat max, lon min, lon max: a generous box around China
 
 
+# Boxes inside CHINA_BOX that hold no Chinese territory, each kept clear of the border (a visitor in
+# Hunchun, Dandong or Erenhot must never be told they are abroad): lat min, lat max, lon min, lon max.
+NOT_CHINA: tuple[tuple[float, float, float, float], ...] = (
+    (33.0, 38.7, 124.6, 131.0),  # South Korea (Seoul, Busan, Jeju)
+    (24.0, 35.0, 128.5, 146.0),  # southern Japan and Okinawa
+    (35.0, 45.0, 131.3, 146.0),  # Vladivostok, the Sea of Japan, Honshu, Hokkaido
+    (44.5, 50.0, 96.0, 114.0),  # Mongolia (Ulaanbaatar)
+    (42.5, 54.0, 73.0, 79.8),  # Kazakhstan (Almaty)
+    (18.0, 30.5, 73.0, 78.5),  # northern India (Delhi)
+    (18.0, 26.5, 78.5, 97.5),  # India, Bangladesh, Myanmar
+    (18.0, 21.4, 97.5, 107.2),  # Laos, Thailand, northern Vietnam (Hanoi)
+    (18.0, 21.0, 118.0, 135.5),  # the Philippines and the sea east of them
+)
+
+
 def in_china(lat: float, lon: float) -> bool:
-    """True when the point lies in the box around China (a place record, or a user's shared location)."""
+    """True when the point lies around China (a place record, or a user's shared location).
+
+    A generous box with its clearly foreign parts cut out: near a border the answer is yes.
+    """
     lat_min, lat_max, lon_min, lon_max = CHINA_BOX
-    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+    if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
+        return False
+    return not any(a <= lat <= b and c <= lon <= d for a, b, c, d in NOT_CHINA)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.geo import GridIndex, distance_m
+from bot.geo import GridIndex, distance_m, in_china
 
 
 def test_distance_changchun_airport_to_yanji_airport() -> None:
@@ -33,3 +33,29 @@ def test_far_or_invalid_points_find_nothing(lat: float, lon: float) -> None:
 
 def test_empty_index() -> None:
     assert GridIndex([]).nearest(42.0, 129.0) == []
+
+
+def test_in_china_says_yes_near_every_border_and_no_in_the_neighbours() -> None:
+    inside = {
+        "Hunchun": (42.87, 130.36),
+        "Dandong": (40.12, 124.38),
+        "Changbai county": (41.42, 128.2),
+        "Erenhot": (43.65, 111.98),
+        "Khorgas": (44.2, 80.4),
+        "Ruili": (24.0, 97.85),
+        "Dongxing": (21.55, 107.97),
+        "Suifenhe": (44.4, 131.15),
+        "Manzhouli": (49.6, 117.4),
+    }
+    outside = {
+        "Seoul": (37.57, 126.98),
+        "Tokyo": (35.68, 139.7),
+        "Vladivostok": (43.12, 131.9),
+        "Ulaanbaatar": (47.9, 106.9),
+        "Almaty": (43.24, 76.9),
+        "Delhi": (28.6, 77.2),
+        "Hanoi": (21.03, 105.85),
+        "Paris": (48.85, 2.35),
+    }
+    assert [name for name, point in inside.items() if not in_china(*point)] == []
+    assert [name for name, point in outside.items() if in_china(*point)] == []
