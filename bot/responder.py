@@ -152,10 +152,12 @@ class Responder:
                 needs,
             )
         if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
-            return self._where_or_faq(self._fallback(decision), text)
-        return self._where_or_faq(self._faq_or_clarify(topics, decision, query.elder), text)
+            return self._where_or_faq(self._fallback(decision), text, query.elder)
+        return self._where_or_faq(
+            self._faq_or_clarify(topics, decision, query.elder), text, query.elder
+        )
 
-    def _where_or_faq(self, answer: Answer, text: str) -> Answer:
+    def _where_or_faq(self, answer: Answer, text: str, elder: bool = False) -> Answer:
         """A "where" question about a need: the city's places, or the how-to with a location prompt, map links and card."""
         asked = self.where.read(text)
         named = next((n for n in asked.needs if n.want), None) if asked.where else None
@@ -173,7 +175,7 @@ class Responder:
             return self.where.in_city(
                 asked.city, need, answer.lang, answer.topic, answer.confidence, answer.detected
             )
-        if not asked.where:
+        if not asked.where or elder:  # an older resident is the local: no card, the short steps
             return answer
         service = need.label.get(answer.lang)
         prompt = self.kb.text("nearby_ask", answer.lang, service=service)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Query
 from bot.engine import Engine
 from bot.language import SUPPORTED
 from handlers.commands import set_commands
+from handlers.render import answer_html
 from tests.telegram_helpers import Harness, buttons, callback, location, message, texts
 
 
@@ -41,6 +43,7 @@ async def test_start_greets_with_location_keyboard_and_menu(
         "t:open-account",
         "t:cash-rights",
         "t:complaints",
+        "lc",
         "h",
         "lang",
     ]
@@ -70,13 +73,18 @@ async def test_typed_question_gets_answer_related_topics_and_feedback(
     bot: Harness, engine: Engine, text: str, lang: str, topic: str
 ) -> None:
     calls = await bot.send(message(text, lang="en"))
-    answer = engine.responder.faq(topic, lang)
+    answer = engine.answer(
+        Query(text=text, hint="en")
+    )  # a where question: the how-to, map links, card
+    assert (answer.topic, answer.lang) == (topic, lang)
     assert (calls[0].method, calls[0].params["text"], calls[0].params["parse_mode"]) == (
         "sendMessage",
-        html.escape(answer.text, quote=False),
+        answer_html(answer),
         "HTML",
     )
-    data = [d for _, d in buttons(calls[0])]
+    data = [
+        d for _, d in buttons(calls[0]) if d
+    ]  # map links are URL buttons, without callback data
     assert data[: len(answer.related[:3])] == [f"t:{t}" for t in answer.related[:3]]
     assert data[-3:] == [f"f:1:{topic}", f"f:0:{topic}", "m"]
 
@@ -104,7 +112,7 @@ async def test_location_lists_nearest_and_sends_a_venue(bot: Harness, engine: En
         42.8817,
         engine.responder.kb.places["ynj-airport"].names.ko[0],
     )
-    assert [d for _, d in buttons(calls[0])] == [
+    assert [d for _, d in buttons(calls[0]) if d] == [
         "w:atm",
         "w:exchange",
         "w:bank",
