@@ -118,6 +118,11 @@ def plan_coverage(kb: Knowledge) -> dict[str, Any]:
     return {
         "key_places": len(key),
         "key_places_accepting_foreign_cards": sum(1 for p in key if p.takes_foreign_cards),
+        "key_places_checked_accepting_foreign_cards": sum(
+            1 for p in key if p.takes_foreign_cards and p.status == "checked"
+        ),
+        "places_checked": sum(1 for p in kb.places.values() if p.status == "checked"),
+        "places_planned": sum(1 for p in kb.places.values() if p.status == "planned"),
         "share_accepting_foreign_cards": round(
             sum(1 for p in key if p.takes_foreign_cards) / len(key), 3
         )
@@ -133,7 +138,8 @@ def format_coverage(coverage: dict[str, Any], kb: Knowledge) -> str:
     """The coverage summary as a readable block."""
     lines = [
         "Places against the plans' aims (from the place records; plan provisions, not inspections):",
-        f"  key places accepting foreign cards: {coverage['key_places_accepting_foreign_cards']} of {coverage['key_places']} ({coverage['share_accepting_foreign_cards']:.0%})",
+        f"  records: {coverage['places_checked']} checked by a source, {coverage['places_planned']} planned only",
+        f"  key places accepting foreign cards: {coverage['key_places_accepting_foreign_cards']} of {coverage['key_places']} ({coverage['share_accepting_foreign_cards']:.0%}), of which checked by a source: {coverage['key_places_checked_accepting_foreign_cards']}",
         "  per city: foreign-card ATMs / exchange points / places",
     ]
     for city, figures in coverage["per_city"].items():
