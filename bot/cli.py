@@ -284,43 +284,15 @@ def _on_database(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T
 
 
 def _kb_import_places(call: Invocation) -> int:
-    """Write the ledger's places, or list every row error and write nothing."""
-    from pathlib import Path
+    from bot.placefile import run_import
 
-    from bot.knowledge import require_knowledge
-    from bot.placefile import ImportFailed, import_places
-
-    source = Path(call.args.file)
-    if not source.is_file():
-        sys.stderr.write(f"payhelp: {source}: no such file\n")
-        return 2
-    root = call.settings.KNOWLEDGE_DIR
-    out = Path(call.args.out) if call.args.out else root / "places" / f"{source.stem}.yaml"
-    try:
-        places = import_places(source, require_knowledge(root), out)
-    except ImportFailed as exc:
-        for error in exc.errors:
-            sys.stderr.write(f"{error}\n")
-        sys.stderr.write(f"payhelp: {len(exc.errors)} error(s); nothing was written\n")
-        return 1
-    call.stdout.write(f"{len(places)} place(s) written to {out}\n")
-    return 0
+    return run_import(call.settings.KNOWLEDGE_DIR, call.args.file, call.args.out, call.stdout)
 
 
 def _kb_export_places(call: Invocation) -> int:
-    """Every place as CSV, to --out or stdout."""
-    from pathlib import Path
+    from bot.placefile import run_export
 
-    from bot.knowledge import require_knowledge
-    from bot.placefile import export_csv
-
-    data = export_csv(require_knowledge(call.settings.KNOWLEDGE_DIR))
-    if call.args.out:
-        Path(call.args.out).write_text(data, encoding="utf-8", newline="")
-        call.stdout.write(f"{data.count(chr(10)) - 1} place(s) written to {call.args.out}\n")
-    else:
-        call.stdout.write(data.removeprefix("\ufeff"))
-    return 0
+    return run_export(call.settings.KNOWLEDGE_DIR, call.args.out, call.stdout)
 
 
 def _kb_unanswered(call: Invocation) -> int:

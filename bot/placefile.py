@@ -11,18 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from pydantic import ValidationError
 
 from bot.contract import LANGUAGES
 from bot.geo import in_china
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, require_knowledge
 from bot.schema import Place
 from bot.text import compact, normalize
 
@@ -345,3 +346,32 @@ def export_csv(kb: Knowledge) -> str:
             row[f"summary_{lang}"] = place.summary.get(lang)
         writer.writerow(row)
     return "\ufeff" + out.getvalue()
+
+
+def run_import(root: Path, file: str, out: str | None, stdout: IO[str]) -> int:
+    """`kb import-places`: write the ledger's places, or list every row error on stderr and write nothing."""
+    source = Path(file)
+    if not source.is_file():
+        sys.stderr.write(f"payhelp: {source}: no such file\n")
+        return 2
+    target = Path(out) if out else root / "places" / f"{source.stem}.yaml"
+    try:
+        places = import_places(source, require_knowledge(root), target)
+    except ImportFailed as exc:
+        for error in exc.errors:
+            sys.stderr.write(f"{error}\n")
+        sys.stderr.write(f"payhelp: {len(exc.errors)} error(s); nothing was written\n")
+        return 1
+    stdout.write(f"{len(places)} place(s) written to {target}\n")
+    return 0
+
+
+def run_export(root: Path, out: str | None, stdout: IO[str]) -> int:
+    """`kb export-places`: every place as CSV, to `out` or stdout."""
+    data = export_csv(require_knowledge(root))
+    if out:
+        Path(out).write_text(data, encoding="utf-8", newline="")
+        stdout.write(f"{data.count(chr(10)) - 1} place(s) written to {out}\n")
+    else:
+        stdout.write(data.removeprefix("\ufeff"))
+    return 0
