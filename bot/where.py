@@ -21,9 +21,8 @@ from bot.text import compact, normalize, words
 # from the centre), so a record farther than this is not "near": the map search around the user is.
 NEAR_M = 10_000.0
 SEARCH_M = 100_000.0  # beyond this a record is not worth naming at all
-NO_WANT_NEED = (
-    "bank"  # with nothing asked for, a bank branch is where ATMs, exchange and accounts are
-)
+# With nothing asked for, a bank branch is where ATMs, exchange and accounts are.
+NO_WANT_NEED = "bank"
 DistanceText = Callable[[float, str], str]  # a distance in the user's words
 
 
@@ -66,11 +65,9 @@ class Where:
             where=bool(self.where_words.found(squeezed, tokens)),
         )
 
-    def need_of(self, want: Want | None, topic: str | None = None) -> NeedEntry | None:
-        """The need behind a nearby search or an FAQ topic."""
-        if want is not None:
-            return self.by_want.get(want)
-        return self.by_topic.get(topic or "") or self.needs.get(NO_WANT_NEED)
+    def need_of(self, want: Want | None) -> NeedEntry | None:
+        """The need behind a nearby search (a bank branch when nothing was asked for)."""
+        return self.by_want.get(want) if want is not None else self.needs.get(NO_WANT_NEED)
 
     # ------------------------------------------------------------------ the parts every where-answer has
     def extras(
