@@ -241,9 +241,10 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
         await asyncio.wait_for(slow, timeout=10)
         order = [c.params["chat_id"] for c in bot.api.calls if c.method == "sendMessage"]
         assert order == ["2", "1"]
-        assert texts(fast)[0] == texts(
-            await bot.send(message("where can I exchange money", user_id=3))
-        )[0]
+        assert (
+            texts(fast)[0]
+            == texts(await bot.send(message("where can I exchange money", user_id=3)))[0]
+        )
     finally:
         gate.set()
         await bot.stop()
