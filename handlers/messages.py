@@ -54,7 +54,7 @@ async def text(update: Update, context: Context) -> None:
     if action is not None:
         await run_action(update, context, action)
         return
-    answer = context.ask(question)
+    answer = await context.ask(question)
     if answer.want is not None:
         context.me.want = answer.want  # "ATM 어디": a location shared next looks for ATMs
     await reply_answer(message, answer, context, question)
