@@ -171,7 +171,7 @@ class Responder:
         need = self.where.by_topic.get(answer.topic or "") if answer.kind == "faq" else None
         if need is None:
             return answer
-        if asked.city and (asked.where or need in asked.needs):
+        if need.want and asked.city and (asked.where or need in asked.needs):
             return self.where.in_city(
                 asked.city, need, answer.lang, answer.topic, answer.confidence, answer.detected
             )

@@ -206,3 +206,24 @@ def test_a_place_name_alone_still_gets_its_card(engine: Engine) -> None:
         None,
     )
     assert query_of(answer.links[0].url)["keyword"] == "平遥古城"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        (
+            "куда жаловаться на банк в китае",
+            "complaints",
+        ),  # "Банк Китая" is a bank's name, not this
+        (
+            "Tried to pay cash at a noodle place in Yanji and the owner just waved me off. "
+            "What should I have said, and can I still report them?",
+            "cash-refusal-complaint",
+        ),  # a city and cash, but no place to search for: the complaint answer
+    ],
+)
+def test_questions_that_only_mention_a_bank_or_a_city_keep_their_topic(
+    engine: Engine, question: str, topic: str
+) -> None:
+    answer = engine.answer(Query(text=question))
+    assert (answer.kind, answer.topic) == ("faq", topic)
