@@ -248,3 +248,14 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
     finally:
         gate.set()
         await bot.stop()
+
+
+def test_a_question_the_words_settle_is_answered_without_encoding(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    assert engine.settle(timeout=60)
+    encoder.encoded.clear()
+    clear = engine.answer(Query(text="where can I exchange money"))
+    assert (clear.topic, encoder.encoded) == ("currency-exchange", [])
+    engine.answer(Query(text="I am worried about how I will pay for things on my trip"))
+    assert encoder.encoded == ["I am worried about how I will pay for things on my trip"]
