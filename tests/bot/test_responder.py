@@ -213,3 +213,29 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
         "fallback",
         "clarify",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Tôi có thể đổi tiền ở sân bay không?", "currency-exchange"),
+        ("Wie bezahle ich in China ohne WeChat?", "mobile-pay-setup"),
+    ],
+)
+def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
+    engine: Engine, text: str, topic: str
+) -> None:
+    from bot.responder import Responder, Thresholds
+
+    alone = Responder(
+        engine.responder.kb,
+        thresholds=Thresholds(agree_answer=9.0),
+        matcher=engine.responder.matcher,
+        semantic=engine.responder.semantic,
+    )
+    answer = ask(engine, text)
+    assert (answer.kind, answer.topic, alone.answer(Query(text=text)).kind) == (
+        "faq",
+        topic,
+        "fallback",
+    )
