@@ -7,6 +7,7 @@ and the reply reaches a Telegram user as a message, a web user as a row the page
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.storage import Store, now
 
@@ -171,3 +172,21 @@ async def complaints(store: Store) -> list[Complaint]:
         )
     ).fetchall()
     return [Complaint(*row) for row in rows]
+
+
+def complaint_note(complaint: Complaint) -> str:
+    """What the staff group reads for a new complaint (Chinese)."""
+    return (
+        f"📝 投诉 {complaint.reference} · 语言 {complaint.lang}\n地点：{complaint.place}\n"
+        f"情况：{complaint.what}\n日期：{complaint.happened_on or '（未填）'}"
+    )
+
+
+class Desk(Protocol):
+    """Where a channel without its own staff group sends tickets and complaint notes (the Telegram staff group)."""
+
+    async def post_ticket(self, ticket: Ticket) -> None:
+        """Post a new ticket where staff answer it."""
+
+    async def post_note(self, text: str) -> None:
+        """Tell staff something (a new complaint)."""

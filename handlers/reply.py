@@ -88,3 +88,18 @@ async def reply_answer(
         )
     except Exception:
         log.exception("could not log the event")
+
+
+class TelegramDesk:
+    """The staff group as the help desk of other channels (bot.casework.Desk): the web's tickets and complaints."""
+
+    def __init__(self, bot: Bot, store: Store, staff_chat: int) -> None:
+        self.bot, self.store, self.staff_chat = bot, store, staff_chat
+
+    async def post_ticket(self, ticket: Ticket) -> None:
+        """Post the ticket; staff reply to it as to any other."""
+        await post_ticket(self.bot, self.store, self.staff_chat, ticket)
+
+    async def post_note(self, text: str) -> None:
+        """A note for staff (a complaint filed on the web)."""
+        await self.bot.send_message(chat_id=self.staff_chat, text=clip(text))
