@@ -135,10 +135,10 @@ async def feedback(request: Request) -> Response:
     """Record 👍/👎 like Telegram's buttons do."""
     body = await _read(request, FeedbackIn)
     web = chat_of(request)
-    sid, _ = web.session(body.session)
-    await web.store.add_feedback(
-        web_user_id(sid), body.topic, body.helpful, body.lang, body.question
-    )
+    sid, state = web.session(body.session)
+    user = web_user_id(sid)
+    lang = web.language(state, (await web.store.prefs(user)).lang, body.lang)
+    await web.store.add_feedback(user, body.topic, body.helpful, lang, body.question)
     return JSONResponse({"ok": True, "session": sid})
 
 
