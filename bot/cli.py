@@ -222,8 +222,9 @@ def _bench(call: Invocation) -> int:
 
     from bot import bench
     from handlers.throughput import measure
+    from handlers.web.throughput import measure as measure_web
 
-    results = bench.run(quick=call.args.quick, telegram=measure)
+    results = bench.run(quick=call.args.quick, telegram=measure, web=measure_web)
     try:
         bench.write(results, Path(call.args.out))
     except OSError as exc:

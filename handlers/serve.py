@@ -12,11 +12,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from typing import IO
 from urllib.parse import urlparse
-
-import uvicorn
 
 from bot.casework import Desk
 from bot.engine import Engine
@@ -25,17 +22,10 @@ from bot.storage import Store
 from handlers.app import App, build_application, reachable
 from handlers.errors import install_redaction
 from handlers.reply import TelegramDesk
+from handlers.web import server as web_server
 from handlers.web.app import build_app
 
 log = logging.getLogger(__name__)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: serve() below stops every channel on SIGINT/SIGTERM."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 def serve(settings: Settings, engine: Engine, out: IO[str] = sys.stdout) -> int:
@@ -75,27 +65,15 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
             desk = TelegramDesk(application.bot, store, settings.STAFF_CHAT_ID)
     else:
         store = Store(settings.DATABASE_PATH)
-    server: _Server | None = None
+    server: web_server.Server | None = None
     task: asyncio.Task[None] | None = None
     try:
         if application is not None:
             await _start_telegram(application, settings)
         if settings.WEB_PORT:
-            config = uvicorn.Config(
-                build_app(settings, engine, store, desk),
-                host=settings.WEB_HOST,
-                port=settings.WEB_PORT,
-                log_level="warning",
-                access_log=False,
-                server_header=False,
+            server, task = await web_server.start(
+                build_app(settings, engine, store, desk), settings.WEB_HOST, settings.WEB_PORT
             )
-            server = _Server(config)
-            task = asyncio.create_task(server.serve())
-            while not server.started and not task.done():
-                await asyncio.sleep(0.05)
-            if task.done():
-                task.result()  # raises why it could not start
-                raise OSError(0, "the web server stopped at start-up")
             out.write(
                 f"PayHelp web chat: open {settings.web_url} (API docs at {settings.web_url.rstrip('/')}/docs); Ctrl-C stops\n"
             )
@@ -103,9 +81,7 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
         await stop.wait()
     finally:
         if server is not None and task is not None:
-            server.should_exit = True
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(task, 10)
+            await web_server.stop(server, task)
         if application is not None:
             await _stop_telegram(application)
         else:

@@ -39,7 +39,7 @@ from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.responder import Responder
 from bot.settings import Settings
-from bot.storage import Store
+from bot.storage import Prefs, Store
 
 log = logging.getLogger(__name__)
 SESSION_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -76,6 +76,7 @@ class WebSession(Session):
         self.history: deque[Bubble] = deque(maxlen=HISTORY)
         self.lang: str | None = None  # the language of the last answer
         self.seen_reply = 0  # the last staff reply shown
+        self.new = False  # made by us this turn: nothing can be saved for it yet
 
 
 @dataclass
@@ -102,12 +103,20 @@ class WebChat:
 
     def session(self, sid: str | None) -> tuple[str, WebSession]:
         """The conversation of `sid`, or a new one when it is missing or malformed."""
-        if not sid or not SESSION_PATTERN.fullmatch(sid):
+        new = not sid or not SESSION_PATTERN.fullmatch(sid)
+        if new or sid is None:
             sid = new_session()
         state = self.sessions.get(sid)
         if state is None:
             state = self.sessions[sid] = WebSession()
+            state.new = new
         return sid, state
+
+    async def prefs(self, sid: str, state: WebSession) -> Prefs:
+        """The session's saved choices; a conversation that has just begun has none (no database trip)."""
+        if state.new:
+            return Prefs()
+        return await self.store.prefs(web_user_id(sid))
 
     def language(self, state: WebSession, saved: str | None, hint: str | None) -> str:
         """The saved choice, else the last answer's language, else the browser's, else DEFAULT_LANGUAGE."""
@@ -126,8 +135,7 @@ class WebChat:
     ) -> Turn:
         """Answer one request of the page or the API."""
         sid, state = self.session(sid)
-        user = web_user_id(sid)
-        prefs = await self.store.prefs(user)
+        prefs = await self.prefs(sid, state)
         responder = self.engine.responder  # one snapshot for the whole turn
         lang = self.language(state, prefs.lang, hint)
         turn = Turn(sid, lang, prefs.elder)
@@ -152,6 +160,7 @@ class WebChat:
         else:
             await self._answer(turn, state, responder.intent("greeting", lang), None, record=False)
         state.history.extend(turn.bubbles)
+        state.new = False
         return turn
 
     async def _answer(
@@ -285,7 +294,7 @@ class WebChat:
         """File a complaint (committed before the reference is shown) and tell the staff group when there is one."""
         sid, state = self.session(sid)
         user = web_user_id(sid)
-        prefs = await self.store.prefs(user)
+        prefs = await self.prefs(sid, state)
         lang = self.language(state, prefs.lang, hint)
         turn = Turn(sid, lang, prefs.elder)
         kb = self.engine.responder.kb

@@ -6,23 +6,20 @@ size in tests/artifacts/. Without a chromium the module is skipped, and pytest's
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-import uvicorn
 
 from bot.answer import Query
 from bot.engine import Engine
 from bot.settings import Settings
 from handlers.reply import TelegramDesk
-from handlers.serve import _Server
 from handlers.web import page as web_page
+from handlers.web import server as web_server
 from handlers.web.app import build_app
 from tests.helpers import ROOT
 from tests.telegram_helpers import Harness, message
@@ -68,18 +65,13 @@ async def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Asyn
     settings = Settings(_env_file=None, DATABASE_PATH=db, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
     app = build_app(settings, engine, store, TelegramDesk(desk.app.bot, store, STAFF_GROUP))
     web_page.POLL_MS = 300  # staff replies show up quickly in the test
-    port = _free_port()
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
+    server, task = await web_server.start(app, "127.0.0.1", port := _free_port())
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM)
         yield Site(f"http://127.0.0.1:{port}", browser, desk)
         await browser.close()
-    server.should_exit = True
-    await task
+    await web_server.stop(server, task)
     web_page.POLL_MS = 3000
     await desk.stop()
 
