@@ -326,3 +326,56 @@ def test_qr_writes_a_png_of_the_public_url_opening_at_a_place(
     assert (code, text) == (0, f"QR code of {url} written to {out}\n")
     assert out.read_bytes() == expected.read_bytes()
     assert run_cli("qr", "--place", "nowhere", "--out", str(out))[0] == 2
+
+
+def test_run_serves_the_web_chat_prints_the_address_and_outlives_an_unreachable_telegram(
+    tmp_path: Path,
+) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+    from tests.telegram_helpers import TOKEN
+
+    ports = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    web_port, closed = ports
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_", "WEB_"))}
+    env.update(
+        WEB_PORT=str(web_port),
+        DATABASE_PATH=str(tmp_path / "run.sqlite3"),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=f"http://127.0.0.1:{closed}/bot",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        address = f"http://127.0.0.1:{web_port}/"
+        assert process.stdout is not None
+        assert process.stdout.readline() == (
+            f"PayHelp web chat: open {address} (API docs at {address}docs); Ctrl-C stops\n"
+        )
+        assert httpx.get(address + "healthz", timeout=10).json()["status"] == "ok"
+        answer = httpx.post(address + "api/v1/ask", json={"text": "ATM"}, timeout=10).json()
+        assert answer["kind"] == "faq"
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    stderr = process.stderr.read() if process.stderr else ""
+    assert code == 0
+    assert [line for line in stderr.splitlines() if line.startswith("payhelp:")] == [
+        f"payhelp: cannot reach Telegram at http://127.0.0.1:{closed}/bot (TELEGRAM_BASE_URL): httpx.ConnectError: All connection attempts failed. "
+        "Telegram is blocked on mainland China networks: use the web channel, or point TELEGRAM_BASE_URL at a self-hosted Bot API server"
+    ]
