@@ -22,10 +22,12 @@ from bot.contract import (
     Near,
     NoneOfThese,
     OpenTopic,
+    Person,
     PickLanguage,
     SetLanguage,
 )
 from bot.knowledge import Knowledge
+from bot.responder import Responder
 
 COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
 
@@ -131,6 +133,21 @@ def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
         rows.append((Button("👍", Feedback(True, subject)), Button("👎", Feedback(False, subject))))
     rows.append((Button(kb.text("btn.back", lang), Menu()),))
     return tuple(rows)
+
+
+def action_answer(
+    responder: Responder, action: Action | None, lang: str, elder: bool
+) -> tuple[Answer, str] | None:
+    """The core answer a button asks for, with the question it is recorded as; None for buttons that
+    do something else (menus, settings, feedback). Every channel's buttons answer through this."""
+    match action:
+        case OpenTopic(topic) if topic in responder.kb.topics:
+            return responder.faq(topic, lang, elder=elder), f"[button] {topic}"
+        case Person():
+            return responder.intent("handoff", lang, elder), "[button] person"
+        case NoneOfThese():
+            return responder.intent("fallback", lang, elder), "[button] none of these"
+    return None
 
 
 def parts(answer: Answer, kb: Knowledge) -> Parts:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 from typing import IO
 from urllib.parse import urlparse
 
@@ -22,10 +23,14 @@ from bot.storage import Store
 from handlers.app import App, build_application, reachable
 from handlers.errors import install_redaction
 from handlers.reply import TelegramDesk
+from handlers.upkeep import signature
 from handlers.web import server as web_server
 from handlers.web.app import build_app
 
 log = logging.getLogger(__name__)
+UPKEEP_SECONDS = (
+    30.0  # how often the web alone writes statistics (and at most between knowledge checks)
+)
 
 
 def serve(settings: Settings, engine: Engine, out: IO[str] = sys.stdout) -> int:
@@ -65,6 +70,9 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
             desk = TelegramDesk(application.bot, store, settings.STAFF_CHAT_ID)
     else:
         store = Store(settings.DATABASE_PATH)
+    upkeep = (
+        None if application is not None else asyncio.create_task(_upkeep(settings, engine, store))
+    )
     server: web_server.Server | None = None
     task: asyncio.Task[None] | None = None
     try:
@@ -80,6 +88,8 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
             out.flush()
         await stop.wait()
     finally:
+        if upkeep is not None:
+            upkeep.cancel()
         if server is not None and task is not None:
             await web_server.stop(server, task)
         if application is not None:
@@ -118,3 +128,28 @@ async def _stop_telegram(app: App) -> None:
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
     await app.shutdown()
+
+
+async def _upkeep(settings: Settings, engine: Engine, store: Store) -> None:
+    """The web alone has no Telegram job queue: reload edited knowledge, write statistics, purge old rows."""
+    seen = await asyncio.to_thread(signature, engine.root)
+    purged = 0.0
+    while True:
+        await asyncio.sleep(min(settings.KNOWLEDGE_WATCH_SECONDS or UPKEEP_SECONDS, UPKEEP_SECONDS))
+        try:
+            await store.flush()
+            if settings.KNOWLEDGE_WATCH_SECONDS:
+                current = await asyncio.to_thread(signature, engine.root)
+                if current != seen:
+                    seen = current
+                    errors = await asyncio.to_thread(engine.reload)
+                    if errors:
+                        log.error(
+                            "knowledge has %d error(s); still answering from the last good version",
+                            len(errors),
+                        )
+            if time.monotonic() - purged > 86_400:
+                purged = time.monotonic()
+                await store.purge(settings.DATA_RETENTION_DAYS)
+        except Exception:
+            log.exception("web upkeep failed; trying again later")

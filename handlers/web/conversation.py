@@ -18,7 +18,16 @@ from cachetools import TTLCache
 
 from bot.answer import Answer, Query, Want
 from bot.casework import Desk, add_complaint, complaint_note, open_ticket, replies
-from bot.channel import Button, Rows, Session, answer_rows, label_action, language_rows, menu_rows
+from bot.channel import (
+    Button,
+    Rows,
+    Session,
+    action_answer,
+    answer_rows,
+    label_action,
+    language_rows,
+    menu_rows,
+)
 from bot.chat import without_help_desk
 from bot.contract import (
     Action,
@@ -27,8 +36,6 @@ from bot.contract import (
     Feedback,
     Menu,
     Near,
-    NoneOfThese,
-    OpenTopic,
     Person,
     PickLanguage,
     SetLanguage,
@@ -230,19 +237,11 @@ class WebChat:
     ) -> None:
         """Do what a button asks, like Telegram's buttons; unknown or forged data shows the menu."""
         kb, lang, elder, user = responder.kb, turn.lang, turn.elder, web_user_id(turn.session)
+        answered = action_answer(responder, action, lang, elder)
+        if answered is not None:
+            await self._answer(turn, state, *answered)
+            return
         match action:
-            case OpenTopic(topic) if topic in kb.topics:
-                await self._answer(
-                    turn, state, responder.faq(topic, lang, elder=elder), f"[button] {topic}"
-                )
-            case Person():
-                await self._answer(
-                    turn, state, responder.intent("handoff", lang, elder), "[button] person"
-                )
-            case NoneOfThese():
-                await self._answer(
-                    turn, state, responder.intent("fallback", lang, elder), "[button] none of these"
-                )
             case ElderMode():
                 await self.store.set_elder(user, not elder)
                 turn.elder = not elder

@@ -250,3 +250,22 @@ async def test_without_javascript_a_form_post_gets_a_page_back(site: Site, engin
     assert (await bot_bubbles(page))[-1] == engine.responder.kb.text("feedback_thanks", "en")
     await snap(page, "no-javascript")
     await page.context.close()
+
+
+async def test_keyboard_alone_asks_and_every_control_has_a_name(site: Site, engine: Engine) -> None:
+    page = await open_page(site, "ja")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "text"
+    await page.keyboard.type("ATMはどこ")
+    before = len(await bot_bubbles(page))
+    await page.keyboard.press("Enter")
+    answer = (await wait_for_bubbles(page, before))[-1]
+    assert answer == engine.answer(Query(text="ATMはどこ", hint="ja")).text
+    unnamed = await page.evaluate(
+        """() => [...document.querySelectorAll('button, input, textarea')]
+        .filter(el => el.type !== 'hidden')
+        .filter(el => !(el.textContent.trim() || el.labels?.length || el.getAttribute('aria-label')))
+        .map(el => el.outerHTML)"""
+    )
+    assert unnamed == []
+    await page.context.close()
