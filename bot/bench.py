@@ -324,6 +324,10 @@ def table(results: dict[str, Any]) -> str:
             f"  echo bot {t['echo_ups']:.0f}; reply bot (PayHelp's replies, no work) {t['reply_ups']:.0f}; PayHelp {t['payhelp_ups']:.0f}",
             f"  PayHelp / echo {t['ratio']:.2f}; reply / echo {t['reply_ratio']:.2f} (the most any bot sending these replies gets); PayHelp / reply {t['own_work_ratio']:.2f}",
         ]
+        if "payhelp_semantic_ups" in t:
+            lines.append(
+                f"  PayHelp with semantic evidence {t['payhelp_semantic_ups']:.0f}; / reply {t['semantic_own_work_ratio']:.2f}"
+            )
     if "web" in results:
         w = results["web"]
         lines += [

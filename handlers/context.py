@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer, Query, Want
 from bot.channel import Session
-from bot.engine import Engine
+from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.responder import Responder
@@ -130,9 +130,9 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
             elder=self.prefs.elder,
         )
 
-    def ask(self, text: str) -> Answer:
-        """Answer typed text from this update's snapshot."""
-        return self.responder.answer(self.query(text))
+    async def ask(self, text: str) -> Answer:
+        """Answer typed text from this update's snapshot, off the event loop when it must be encoded."""
+        return await ask(self.responder, self.query(text))
 
 
 def message_of(update: Update) -> Message:

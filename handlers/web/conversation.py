@@ -41,7 +41,7 @@ from bot.contract import (
     SetLanguage,
     decode,
 )
-from bot.engine import Engine
+from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.responder import Responder
@@ -155,14 +155,14 @@ class WebChat:
         elif lat is not None and lon is not None:
             state.location, state.want = (lat, lon), want or state.want
             located = query.model_copy(update={"lat": lat, "lon": lon, "want": state.want})
-            await self._answer(turn, state, await self.engine.ask(located), f"[nearby] {want}")
+            await self._answer(turn, state, await ask(responder, located), f"[nearby] {want}")
         elif place is not None and place in responder.kb.places:
             coords = responder.kb.places[place].coords
             if coords is not None:
                 state.location = (coords.lat, coords.lon)
             await self._answer(turn, state, responder.place(place, lang), f"[qr] {place}")
         elif text.strip():
-            answer = await self.engine.ask(query.model_copy(update={"text": text}))
+            answer = await ask(responder, query.model_copy(update={"text": text}))
             await self._answer(turn, state, answer, text)
         else:
             await self._answer(turn, state, responder.intent("greeting", lang), None, record=False)

@@ -45,8 +45,10 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
         "ratio",
         "reply_ratio",
         "own_work_ratio",
+        "payhelp_semantic_ups",
+        "semantic_own_work_ratio",
     }
-    assert "reply bot" in text
+    assert "reply bot" in text and "PayHelp with semantic evidence" in text
 
 
 def test_percentile() -> None:
