@@ -302,6 +302,7 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "web.submit": (),
         "web.cancel": (),
         "web.location_denied": (),
+        "web.complain_place": (),
         **_family("want", WANTS),
         **_family("kind", get_args(PlaceKind)),
         **_family("accept", get_args(Accept)),

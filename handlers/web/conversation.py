@@ -267,7 +267,7 @@ class WebChat:
                     located = query.model_copy(update={"lat": lat, "lon": lon, "want": want})
                     await self._answer(turn, state, responder.answer(located), f"[nearby] {want}")
             case Complain():
-                turn.bubbles.append(Bubble(kb.text("complain_place", lang)))
+                turn.bubbles.append(Bubble(kb.text("web.complain_place", lang)))
                 turn.form = "complaint"
             case _:
                 turn.bubbles.append(Bubble(kb.text("menu_title", lang), menu_rows(kb, lang)))
@@ -359,7 +359,7 @@ class WebChat:
             "cmd.complain": kb.text("cmd.complain", lang),
             "cmd.privacy": kb.text("cmd.privacy", lang),
             "cmd.forget": kb.text("cmd.forget", lang),
-            "complain_place": kb.text("complain_place", lang),
+            "web.complain_place": kb.text("web.complain_place", lang),
             "complain_what": kb.text("complain_what", lang),
             "complain_date": kb.text("complain_date", lang),
         }

@@ -88,7 +88,7 @@ def render(chat: WebChat, turn: Turn, bubbles: Iterable[Bubble]) -> str:
 <main id="log" aria-live="polite">{log}</main>
 <fieldset id="complaint"{hidden}>
 <legend data-label="cmd.complain">{esc(t["cmd.complain"])}</legend>
-<label for="c-place" data-label="complain_place">{esc(t["complain_place"])}</label>
+<label for="c-place" data-label="web.complain_place">{esc(t["web.complain_place"])}</label>
 <input id="c-place" name="place" maxlength="500">
 <label for="c-what" data-label="complain_what">{esc(t["complain_what"])}</label>
 <textarea id="c-what" name="what" rows="3" maxlength="3000"></textarea>
