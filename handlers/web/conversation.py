@@ -146,7 +146,7 @@ class WebChat:
         responder = self.engine.responder  # one snapshot for the whole turn
         lang = self.language(state, prefs.lang, hint)
         turn = Turn(sid, lang, prefs.elder)
-        query = Query(hint=hint, saved_lang=prefs.lang, elder=prefs.elder)
+        query = Query(hint=hint or state.lang, saved_lang=prefs.lang, elder=prefs.elder)
         if text.strip():
             state.history.append(Bubble(text.strip()[:2000], who="user"))
         typed = label_action(responder.kb, text) if text.strip() else None

@@ -3,6 +3,7 @@ desk through the Telegram staff group, and what keeps it safe on the open intern
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -379,3 +380,15 @@ def test_run_serves_the_web_chat_prints_the_address_and_outlives_an_unreachable_
         f"payhelp: cannot reach Telegram at http://127.0.0.1:{closed}/bot (TELEGRAM_BASE_URL): httpx.ConnectError: All connection attempts failed. "
         "Telegram is blocked on mainland China networks: use the web channel, or point TELEGRAM_BASE_URL at a self-hosted Bot API server"
     ]
+
+
+async def test_a_qr_code_s_place_opens_the_chat_there(web: Web, engine: Engine) -> None:
+    page = await web.client.get("/?place=ynj-airport&lang=ko")
+    place = engine.responder.place("ynj-airport", "ko")
+    assert f"<p>{html.escape(place.text)}</p>" in page.text
+    sid = re.search(r'name="session" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    turn = (await web.client.post("/api/v1/chat", json={"action": "w:atm", "session": sid})).json()
+    coords = engine.responder.kb.places["ynj-airport"].coords
+    assert coords is not None
+    nearby = engine.answer(Query(lat=coords.lat, lon=coords.lon, want="atm", hint="ko"))
+    assert turn["bubbles"][0]["answer"] == nearby.contract()
