@@ -149,10 +149,10 @@ def test_clarify_offers_up_to_three_topics(engine: Engine) -> None:
     kb = engine.responder.kb
     answer = engine.responder._faq_or_clarify(
         [
-            _scored("cash-rights", 0.35),
-            _scored("cash-refusal-complaint", 0.34),
-            _scored("complaints", 0.33),
-            _scored("change-pack", 0.32),
+            _scored("cash-rights", 0.55),
+            _scored("cash-refusal-complaint", 0.54),
+            _scored("complaints", 0.53),
+            _scored("change-pack", 0.52),
         ],
         _decision("en"),
         elder=False,
@@ -205,7 +205,9 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 
     text = "my laptop bluetooth headphones will not pair"
     without_gate = Responder(
-        engine.responder.kb, thresholds=Thresholds(coverage=0.0), matcher=engine.responder.matcher
+        engine.responder.kb,
+        thresholds=Thresholds(coverage=0.0, clarify=0.26),
+        matcher=engine.responder.matcher,
     )
     assert (ask(engine, text).kind, without_gate.answer(Query(text=text)).kind) == (
         "fallback",
