@@ -98,12 +98,33 @@ def ticket_card(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-async def add_reply(store: Store, ticket_id: int, text: str) -> None:
-    """Keep a staff reply for a web user, who fetches it (committed before staff are told it was sent)."""
+async def add_reply(store: Store, ticket_id: int, text: str, staff: str | None = None) -> None:
+    """Keep a staff reply in the ticket's history; a web user fetches it from there (committed first)."""
     await store.write(
-        "INSERT INTO ticket_replies (ticket_id, ts, text) VALUES (?, ?, ?)",
-        (ticket_id, now(), text[:4000]),
+        "INSERT INTO ticket_replies (ticket_id, ts, text, staff) VALUES (?, ?, ?, ?)",
+        (ticket_id, now(), text[:4000], staff),
     )
+
+
+class Courier(Protocol):
+    """How a reply reaches a Telegram user (the bot); the web needs none, its page fetches replies."""
+
+    async def send(self, chat_id: int, text: str) -> None:
+        """Send `text` to a Telegram chat."""
+
+
+async def deliver(
+    store: Store, ticket: Ticket, text: str, staff: str | None, courier: Courier | None
+) -> None:
+    """A staff reply to the ticket's user in their channel, kept in the one ticket history.
+
+    The row is written first: a web user fetches it, and for Telegram it is the record of what was sent.
+    """
+    if ticket.channel != "web" and courier is None:
+        raise RuntimeError("Telegram is not running in this process: cannot send the reply")
+    await add_reply(store, ticket.id, text, staff)
+    if ticket.channel != "web" and courier is not None:
+        await courier.send(ticket.chat_id, text)
 
 
 async def replies(store: Store, user_id: int, after: int = 0) -> list[tuple[int, str]]:
@@ -112,7 +133,7 @@ async def replies(store: Store, user_id: int, after: int = 0) -> list[tuple[int,
     rows = await (
         await db.execute(
             "SELECT r.id, r.text FROM ticket_replies r JOIN tickets t ON t.id = r.ticket_id "
-            "WHERE t.user_id = ? AND r.id > ? ORDER BY r.id LIMIT 50",
+            "WHERE t.user_id = ? AND t.channel = 'web' AND r.id > ? ORDER BY r.id LIMIT 50",
             (user_id, after),
         )
     ).fetchall()
@@ -141,6 +162,50 @@ async def ticket_for_message(
         )
     ).fetchone()
     return Ticket(*row) if row else None
+
+
+async def ticket_by_id(store: Store, ticket_id: int) -> Ticket | None:
+    """One ticket, or None."""
+    db = await store.db()
+    row = await (
+        await db.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,))
+    ).fetchone()
+    return Ticket(*row) if row else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ticket for the staff console: when it was opened and every reply so far (staff, time, text)."""
+
+    ticket: Ticket
+    created: str
+    replies: tuple[tuple[str, str, str], ...]
+
+
+async def inbox(store: Store, limit: int = 100) -> list[Entry]:
+    """The newest tickets of every channel, newest first, each with its reply history oldest first."""
+    db = await store.db()
+    rows = list(
+        await (
+            await db.execute(
+                f"SELECT {_TICKET_COLUMNS}, created FROM tickets ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        ).fetchall()
+    )
+    history: dict[int, list[tuple[str, str, str]]] = {}
+    if rows:
+        marks = ",".join("?" * len(rows))
+        for ticket_id, staff, ts, text in await (
+            await db.execute(
+                f"SELECT ticket_id, staff, ts, text FROM ticket_replies WHERE ticket_id IN ({marks}) ORDER BY id",
+                tuple(row[0] for row in rows),
+            )
+        ).fetchall():
+            history.setdefault(int(ticket_id), []).append((staff or "", str(ts), str(text)))
+    return [
+        Entry(Ticket(*row[:-1]), str(row[-1]), tuple(history.get(int(row[0]), ()))) for row in rows
+    ]
 
 
 async def close_ticket(store: Store, ticket_id: int) -> None:

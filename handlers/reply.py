@@ -11,7 +11,7 @@ from bot.casework import Ticket, link_ticket, open_ticket, ticket_card
 from bot.chat import without_help_desk
 from bot.storage import Store
 from handlers.context import Context
-from handlers.render import Reply, clip, render
+from handlers.render import Reply, clip, escape, render, split_html
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +103,14 @@ class TelegramDesk:
     async def post_note(self, text: str) -> None:
         """A note for staff (a complaint filed on the web)."""
         await self.bot.send_message(chat_id=self.staff_chat, text=clip(text))
+
+
+class TelegramCourier:
+    """Staff replies to Telegram users, sent by the bot (bot.casework.Courier), from any console."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, text: str) -> None:
+        for chunk in split_html(escape(text)):
+            await self.bot.send_message(chat_id=chat_id, text=chunk)

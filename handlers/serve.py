@@ -16,13 +16,13 @@ import time
 from typing import IO
 from urllib.parse import urlparse
 
-from bot.casework import Desk
+from bot.casework import Courier, Desk
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
 from handlers.app import App, build_application, reachable
 from handlers.errors import install_redaction
-from handlers.reply import TelegramDesk
+from handlers.reply import TelegramCourier, TelegramDesk
 from handlers.upkeep import signature
 from handlers.web import server as web_server
 from handlers.web.app import build_app
@@ -63,9 +63,11 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
             loop.add_signal_handler(sig, stop.set)
     application: App | None = None
     desk: Desk | None = None
+    courier: Courier | None = None
     if telegram:
         application = build_application(settings, engine)
         store = application.bot_data.store
+        courier = TelegramCourier(application.bot)
         if settings.STAFF_CHAT_ID is not None:
             desk = TelegramDesk(application.bot, store, settings.STAFF_CHAT_ID)
     else:
@@ -80,7 +82,9 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
             await _start_telegram(application, settings)
         if settings.WEB_PORT:
             server, task = await web_server.start(
-                build_app(settings, engine, store, desk), settings.WEB_HOST, settings.WEB_PORT
+                build_app(settings, engine, store, desk, courier),
+                settings.WEB_HOST,
+                settings.WEB_PORT,
             )
             out.write(
                 f"PayHelp web chat: open {settings.web_url} (API docs at {settings.web_url.rstrip('/')}/docs); Ctrl-C stops\n"

@@ -13,6 +13,7 @@ from bot.contract import (
     ELDER_BUTTONS,
     INTENT_TEXTS,
     MENU,
+    STAFF_TEXTS,
     UI,
     Complain,
     ElderMode,
@@ -42,6 +43,7 @@ OPTIONAL = {"topic."}  # a topic's button title; the id is shown without one
 VARIABLE_KEYS = {
     "bot/channel.py": {key for key, _ in MENU} | set(ELDER_BUTTONS),
     "bot/responder.py": set(INTENT_TEXTS),
+    "handlers/web/console.py": {f"staff.{name}" for name in STAFF_TEXTS},
 }
 
 

@@ -1,7 +1,7 @@
 """The web channel's ASGI app (Starlette): the JSON API for integrators and the chat page's endpoints.
 
 Only wiring and HTTP here: bad JSON is a 400 with a JSON error, every answer comes from
-handlers.web.conversation, and nothing of the help desk's staff commands is reachable.
+handlers.web.conversation, the staff console (handlers.web.console) sits behind its own sign-in.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.casework import Desk
+from bot.casework import Courier, Desk
 from bot.channel import Rows, menu_rows
 from bot.contract import LANGUAGES, encode
 from bot.engine import Engine
@@ -29,6 +29,7 @@ from bot.render import topic_title
 from bot.settings import Settings
 from bot.storage import Store
 from handlers.web import page
+from handlers.web.console import console_routes, make_console
 from handlers.web.conversation import Bubble, Turn, WebChat, web_user_id
 from handlers.web.guard import Guard
 from handlers.web.models import AskIn, ChatIn, ComplaintIn, FeedbackIn, SessionIn
@@ -205,9 +206,16 @@ async def bad_request(request: Request, exc: Exception) -> Response:
 
 
 def build_app(
-    settings: Settings, engine: Engine, store: Store, desk: Desk | None = None
+    settings: Settings,
+    engine: Engine,
+    store: Store,
+    desk: Desk | None = None,
+    courier: Courier | None = None,
 ) -> Starlette:
-    """The web channel on `engine` and `store` (shared with Telegram when both run); `desk` is the staff group."""
+    """The web channel and the staff console on `engine` and `store` (shared with Telegram when both run).
+
+    `desk` is the Telegram staff group; `courier` sends the console's replies to Telegram users.
+    """
     middleware = [Middleware(Guard, per_minute=settings.WEB_REQUESTS_PER_MINUTE)]
     if settings.WEB_ALLOWED_ORIGINS:
         middleware.append(
@@ -231,10 +239,12 @@ def build_app(
         Route("/api/v1/privacy", privacy),
         Route("/api/v1/forget", forget, methods=["POST"]),
         Route("/api/v1/replies", staff_replies),
+        *console_routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
         routes=routes, middleware=middleware, exception_handlers={BadRequest: bad_request}
     )
     app.state.chat = WebChat(engine, store, settings, desk)
+    app.state.console = make_console(settings, engine, store, courier)
     return app
