@@ -8,6 +8,7 @@ through bot.casework.deliver, the same path the Telegram staff group uses.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -137,7 +138,7 @@ async def signin(request: Request) -> Response:
     wait = console.throttle.wait(*keys)
     if wait > 0:
         log.warning("staff sign-in for %r from %s refused: slowed down", name, client)
-        note = console.kb.text("staff.slow", STAFF_LANG, seconds=int(wait) + 1)
+        note = console.kb.text("staff.slow", STAFF_LANG, seconds=math.ceil(wait))
         return _page(console, note, _signin_form(console, session, note), session, 429)
     if not await verify(console.store, name, form.get("password", "")):
         console.throttle.failed(*keys)

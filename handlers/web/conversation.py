@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from cachetools import TTLCache
 
+from bot.accounts import staff_names
 from bot.answer import Answer, Query, Want
 from bot.casework import Desk, add_complaint, complaint_note, open_ticket, replies
 from bot.channel import (
@@ -197,9 +198,10 @@ class WebChat:
     async def _hand_off(
         self, turn: Turn, state: WebSession, answer: Answer, question: str | None
     ) -> Answer:
-        """Open a ticket for the staff group when there is one; otherwise the hotline, honestly."""
+        """Open a ticket when staff can see it (the staff group, or staff accounts of the browser
+        console); otherwise the hotline, honestly."""
         kb = self.engine.responder.kb
-        if self.desk is None:
+        if self.desk is None and not await staff_names(self.store):
             return without_help_desk(answer, kb)
         last_question, last_answer = state.last or (question or "", None)
         bot_text = last_answer.text if last_answer is not None else ""
@@ -220,10 +222,12 @@ class WebChat:
             channel="web",
         )
         try:
-            await self.desk.post_ticket(ticket)
+            if self.desk is not None:
+                await self.desk.post_ticket(ticket)
         except Exception:
             log.exception("could not post web ticket #%d to the staff group", ticket.id)
-            return without_help_desk(answer, kb)
+            if not await staff_names(self.store):
+                return without_help_desk(answer, kb)
         turn.ticket = ticket.id
         return answer
 
