@@ -21,7 +21,7 @@ from handlers.web.app import build_app
 from handlers.web.console import Console
 from handlers.web.staffauth import COOKIE, FREE_FAILURES
 from tests.helpers import run_cli
-from tests.telegram_helpers import Harness, message
+from tests.telegram_helpers import Harness, group_reply, message
 
 STAFF_GROUP, STAFF_USER = -500, 55
 PASSWORD = "correct horse battery"
@@ -246,20 +246,7 @@ async def test_a_telegram_ticket_answered_in_the_console_is_sent_by_the_bot_and_
         await desk.send(message("연길 공항 환전", user_id=7, lang="ko"))
         await desk.send(message("상담원 연결해 주세요", user_id=7, lang="ko"))
         posted_id = desk.api._message_id - 1  # the staff post is answered before the user's reply
-        group_reply = message(
-            "稍等，我查一下。",
-            user_id=STAFF_USER,
-            lang="zh",
-            chat_id=STAFF_GROUP,
-            kind="supergroup",
-            reply_to_message={
-                "message_id": posted_id,
-                "date": 0,
-                "text": "🎫",
-                "chat": {"id": STAFF_GROUP, "type": "supergroup", "title": "desk"},
-            },
-        )
-        await desk.send(group_reply)
+        await desk.send(group_reply("稍等，我查一下。", posted_id, STAFF_USER, STAFF_GROUP))
         await web.sign_in()
         before = len(desk.api.calls)
         await web.client.post(

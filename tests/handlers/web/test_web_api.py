@@ -22,7 +22,7 @@ from handlers.reply import TelegramDesk
 from handlers.web.app import build_app
 from handlers.web.conversation import SESSION_PATTERN
 from tests.helpers import run_cli
-from tests.telegram_helpers import Harness, message
+from tests.telegram_helpers import Harness, group_reply
 
 STAFF_GROUP = -500
 STAFF_USER = 55
@@ -262,19 +262,7 @@ async def test_a_web_ticket_goes_to_the_staff_group_and_the_staff_reply_comes_ba
             await (await store.db()).execute("SELECT staff_message_id FROM tickets")
         ).fetchall()
         posted_id = db_rows[0][0]
-        staff_reply = message(
-            "您好，机场二楼有兑换柜台。",
-            user_id=STAFF_USER,
-            lang="zh",
-            chat_id=STAFF_GROUP,
-            kind="supergroup",
-            reply_to_message={
-                "message_id": posted_id,
-                "date": 0,
-                "text": "🎫",
-                "chat": {"id": STAFF_GROUP, "type": "supergroup", "title": "desk"},
-            },
-        )
+        staff_reply = group_reply("您好，机场二楼有兑换柜台。", posted_id, STAFF_USER, STAFF_GROUP)
         confirmations = await desk.send(staff_reply)
         replies = (await site.client.get(f"/api/v1/replies?session={sid}&after=0")).json()[
             "replies"
