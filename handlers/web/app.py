@@ -31,6 +31,7 @@ from bot.storage import Store
 from handlers.web import page
 from handlers.web.console import console_routes, make_console
 from handlers.web.conversation import Bubble, Turn, WebChat, web_user_id
+from handlers.web.dashboard import dashboard_routes
 from handlers.web.guard import Guard
 from handlers.web.models import AskIn, ChatIn, ComplaintIn, FeedbackIn, SessionIn
 from handlers.web.openapi import spec
@@ -240,6 +241,7 @@ def build_app(
         Route("/api/v1/forget", forget, methods=["POST"]),
         Route("/api/v1/replies", staff_replies),
         *console_routes(),
+        *dashboard_routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(

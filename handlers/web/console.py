@@ -264,6 +264,7 @@ def _nav(console: Console, session: Session) -> str:
     t = console.t
     return (
         f'<nav><a href="/staff">{esc(t("staff.inbox"))}</a> <a href="/staff/ask">{esc(t("staff.ask"))}</a>'
+        f' <a href="/staff/dashboard">{esc(t("staff.dashboard"))}</a>'
         f' <span class="who">{esc(session.name)}</span>'
         f'<form method="post" action="/staff/signout">{_csrf_field(console, session)}'
         f'<button type="submit">{esc(t("staff.sign_out"))}</button></form></nav>'
