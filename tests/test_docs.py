@@ -84,7 +84,8 @@ def test_make_test_runs_ruff_and_mypy_before_the_tests() -> None:
     ]
 
 
-def test_the_readme_shows_two_screenshots_of_the_chat_page() -> None:
+def test_the_readme_shows_the_chat_page_and_the_dashboard() -> None:
     readme = (ROOT / "README.md").read_text()
     shots = re.findall(r"!\[[^\]]*\]\((docs/[^)]+\.png)\)", readme)
-    assert (len(shots), all((ROOT / shot).is_file() for shot in shots)) == (2, True)
+    assert shots == ["docs/web-phone.png", "docs/web-kiosk.png", "docs/staff-dashboard.png"]
+    assert all((ROOT / shot).is_file() for shot in shots)
