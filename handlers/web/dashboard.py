@@ -117,7 +117,7 @@ def _plot(console: Console, name: str, table: Table) -> str:
         return bar_chart(
             t("staff.fig_complaints"),
             [
-                (f"{kind} · {_city(console, str(city))}", "", float(str(n)))
+                (f"{_kind(console, str(kind))} · {_city(console, str(city))}", "", float(str(n)))
                 for kind, city, n in rows
             ],
             empty,
@@ -135,6 +135,11 @@ def _plot(console: Console, name: str, table: Table) -> str:
         map_chart(t("staff.fig_map"), boxes, spots)
         + f'<p class="note-map">{esc(t("staff.map_note"))}</p>'
     )
+
+
+def _kind(console: Console, kind: str) -> str:
+    """The kind of place in Chinese ("机场"); a complaint naming no known place keeps "?"."""
+    return console.kb.text(f"kind.{kind}", "zh") if kind != figures.UNKNOWN else kind
 
 
 def _city(console: Console, city: str) -> str:

@@ -132,7 +132,7 @@ async def test_the_plots_show_the_figures(site: Site) -> None:
         ("[en] how do I pay taxes", "", 1),
         ("[zh] 外卡在哪里用不了", "", 1),
     ]
-    assert marks(page, "complaints") == [("airport · 长春", "", 1)]
+    assert marks(page, "complaints") == [("机场 · 长春", "", 1)]
     places = {label for label, _, _ in marks(page, "places")}
     assert {"cgq-airport", "ynj-airport", "tyn-airport"} <= places
     kb = site.console.kb
