@@ -14,6 +14,7 @@ from bot.contract import (
     ElderMode,
     Feedback,
     Menu,
+    More,
     Near,
     NoneOfThese,
     OpenTopic,
@@ -60,6 +61,13 @@ async def run_action(update: Update, context: Context, action: Action | None) ->
                 context.responder.faq(topic, lang, elder=elder),
                 context,
                 f"[button] {topic}",
+            )
+        case More(topic) if topic in kb.topics:
+            await reply_answer(
+                message,
+                context.responder.more(topic, lang, elder),
+                context,
+                f"[more] {topic}",
             )
         case Person():
             await reply_answer(

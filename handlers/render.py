@@ -21,6 +21,7 @@ from bot.contract import (
     ElderMode,
     Feedback,
     Menu,
+    More,
     Near,
     NoneOfThese,
     OpenTopic,
@@ -165,6 +166,7 @@ class _Keyboards:
             answer.related,
             answer.suggestions,
             answer.want,
+            answer.more is not None,
         )
         if key not in self.boards:
             self.boards[key] = _build_answer_keyboard(answer, kb)
@@ -195,6 +197,10 @@ def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarku
         return InlineKeyboardMarkup(rows)
     if answer.kind in ("fallback", "greeting"):
         return menu_keyboard(kb, lang)
+    if answer.kind == "thanks":
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))]]
+        )
     if answer.kind == "nearby":
         return want_keyboard(kb, lang, answer.want)
     rows = [
@@ -202,6 +208,15 @@ def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarku
         for topic_id in answer.related[:3]
         if topic_id in kb.topics
     ]
+    if answer.more is not None and answer.topic:
+        rows.insert(
+            0,
+            [
+                InlineKeyboardButton(
+                    kb.text("btn.more", lang), callback_data=encode(More(answer.topic))
+                )
+            ],
+        )
     if answer.topic in COMPLAINT_TOPICS:
         rows.insert(
             0,
