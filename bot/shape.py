@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.knowledge import Knowledge
 from bot.schema import Call, Topic
 
-BACKGROUND = "•"  # an answer line starting with this is background (plans, history): behind "more"
+BACKGROUND = "•"  # an answer line starting with this (not indented) is background: behind "more"
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ def _tidy(lines: list[str]) -> str:
 
 
 def front_and_back(answer: str) -> tuple[str, str]:
-    """Split an answer into its steps (every line but the background ones) and its background lines."""
+    """Split an answer into its steps (every line but the background ones; an indented • belongs to its step)
+    and its background lines."""
     front: list[str] = []
     back: list[str] = []
     for line in answer.splitlines():
-        (back if line.lstrip().startswith(BACKGROUND) else front).append(line)
+        (back if line.startswith(BACKGROUND) else front).append(line)
     return _tidy(front), _tidy(back)
 
 
