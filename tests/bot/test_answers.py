@@ -174,3 +174,21 @@ def test_no_elder_answer_gives_12363_twice_or_after_110(engine: Engine) -> None:
             if text.count("12363") > 1 or ("110" in text and "12363" in text.split("110")[-1]):
                 wrong.append((topic, lang))
     assert wrong == []
+
+
+def test_thanks_examples_reach_the_semantic_index(engine: Engine) -> None:
+    from bot.semantic import examples
+
+    pairs = examples(engine.responder.kb)
+    assert {lang: (("thanks", text) in pairs) for lang, text in THANKS_FIRST.items()} == {
+        lang: True for lang in THANKS_FIRST
+    }
+
+
+THANKS_FIRST = {
+    "zh": "谢谢",
+    "en": "thanks",
+    "ko": "감사합니다",
+    "ru": "спасибо",
+    "ja": "ありがとう",
+}
