@@ -15,6 +15,14 @@ from bot.semantic import Semantic
 log = logging.getLogger(__name__)
 
 
+async def ask(responder: Responder, query: Query) -> Answer:
+    """`responder.answer` for a channel on an event loop: in a worker thread when the message must be encoded."""
+    index = responder.semantic
+    if index is None or not index.ready or not query.text:
+        return responder.answer(query)
+    return await asyncio.to_thread(responder.answer, query)
+
+
 class Engine:
     """The bot's brain: answer() always uses one complete snapshot, never a half-loaded one."""
 
@@ -48,10 +56,7 @@ class Engine:
 
     async def ask(self, query: Query) -> Answer:
         """Answer off the event loop when a sentence must be encoded, so one slow encode never holds up other chats."""
-        index = self._responder.semantic
-        if index is None or not index.ready:
-            return self.answer(query)
-        return await asyncio.to_thread(self.answer, query)
+        return await ask(self._responder, query)
 
     @property
     def responder(self) -> Responder:

@@ -16,7 +16,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer, Query, Want
-from bot.engine import Engine
+from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.responder import Responder
@@ -140,9 +140,9 @@ class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
             elder=self.prefs.elder,
         )
 
-    def ask(self, text: str) -> Answer:
-        """Answer typed text from this update's snapshot."""
-        return self.responder.answer(self.query(text))
+    async def ask(self, text: str) -> Answer:
+        """Answer typed text from this update's snapshot, off the event loop when it must be encoded."""
+        return await ask(self.responder, self.query(text))
 
 
 def message_of(update: Update) -> Message:

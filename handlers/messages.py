@@ -54,7 +54,7 @@ async def text(update: Update, context: Context) -> None:
     if action is not None:
         await run_action(update, context, action)
         return
-    await reply_answer(message, context.ask(question), context, question)
+    await reply_answer(message, await context.ask(question), context, question)
 
 
 async def staff_text(update: Update, context: Context) -> None:

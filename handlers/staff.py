@@ -16,6 +16,7 @@ from telegram.ext import filters
 
 from bot.answer import Query
 from bot.casework import Ticket, close_ticket, ticket_for_message
+from bot.engine import ask
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
 from handlers.context import Context, message_of
@@ -144,9 +145,8 @@ async def close_command(update: Update, context: Context) -> None:
 
 async def staff_query(message: Message, context: Context, text: str) -> None:
     """A staff member forwards or types a visitor's question: answer in the visitor's language, Chinese below."""
-    answer = context.responder.answer(
-        Query(text=text)
-    )  # the text decides the language, not the staff member's settings
+    # The text decides the language, not the staff member's settings.
+    answer = await ask(context.responder, Query(text=text))
     body = answer.text
     if answer.lang != "zh":
         chinese = context.responder.in_language(answer, "zh")

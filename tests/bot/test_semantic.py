@@ -200,3 +200,51 @@ def test_vectors_are_cached_on_disk_by_text(semantic_engine: Engine) -> None:
     with sqlite3.connect(CACHE) as db:
         stored = db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
     assert stored >= len({text for _, text in index.examples})
+
+
+class GatedEncoder(CountingEncoder):
+    """Blocks on `gate` whenever it encodes a text holding `marker`: one chat's slow encode."""
+
+    def __init__(self, marker: str, gate: threading.Event) -> None:
+        super().__init__()
+        self.marker = marker
+        self.slow_gate = gate
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if any(self.marker in text for text in texts):
+            self.slow_gate.wait(10)
+        return super().encode(texts)
+
+
+async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
+    tmp_path: Path,
+) -> None:
+    from tests.telegram_helpers import Harness, message, texts
+
+    gate = threading.Event()
+    engine = Engine.load(
+        BUNDLED_KNOWLEDGE,
+        semantic=Semantic(tmp_path / "v.sqlite3", GatedEncoder("stuck", gate)),
+    )
+    assert engine.settle(timeout=60)
+    bot = await Harness(engine, tmp_path / "db.sqlite3").start()
+    try:
+        slow = asyncio.create_task(
+            bot.send(message("my card got stuck in the cash machine", user_id=1))
+        )
+        await asyncio.sleep(0.2)  # chat 1 is now encoding in a worker thread
+        fast = await asyncio.wait_for(
+            bot.send(message("where can I exchange money", user_id=2)), timeout=5
+        )
+        assert not slow.done()
+        gate.set()
+        await asyncio.wait_for(slow, timeout=10)
+        order = [c.params["chat_id"] for c in bot.api.calls if c.method == "sendMessage"]
+        assert order == ["2", "1"]
+        assert (
+            texts(fast)[0]
+            == texts(await bot.send(message("where can I exchange money", user_id=3)))[0]
+        )
+    finally:
+        gate.set()
+        await bot.stop()
