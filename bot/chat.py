@@ -1,9 +1,10 @@
 """The terminal chat: talk to PayHelp without Telegram, interactively or through a pipe.
 
 Commands work the same from a keyboard and from a pipe: /lang xx, /elder, /more (or "more": the
-last answer's background and sources), /quit, and a number picks a suggestion of the last answer. No help desk sits behind the terminal, so a request for a
-person gets the hotline, never a promise that someone will answer here. What is asked is recorded
-like the other channels' questions, so `kb unanswered` sees it.
+last answer's background and sources), /quit, and a number picks a suggestion of the last answer.
+No help desk sits behind the terminal, so a request for a person gets the hotline, never a
+promise that someone will answer here. What is asked is recorded like the other channels'
+questions, so `kb unanswered` sees it.
 """
 
 from __future__ import annotations

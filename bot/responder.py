@@ -87,9 +87,7 @@ class Responder:
     def answer(self, query: Query) -> Answer:
         """The one entry point every front end calls; in elder mode a fallback says where to ask in person."""
         answer = self._answer(query)
-        if (
-            query.elder and answer.kind == "fallback"
-        ):  # a topic's answer names its own call, or none
+        if query.elder and answer.kind == "fallback":  # a topic's answer names its own call (shape)
             answer = self._with_call(answer)
         return answer
 
