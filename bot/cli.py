@@ -14,7 +14,7 @@ from typing import IO, TypeVar
 
 from bot.answer import Answer, Query
 from bot.chat import StoreRecorder, run_chat
-from bot.contract import WANTS
+from bot.contract import LANGUAGES, WANTS
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
@@ -32,8 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser(
-        "run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+        "run",
+        help="the web chat (unless WEB_PORT=0) and Telegram when TELEGRAM_BOT_TOKEN is set; with neither, the terminal chat",
     )
+    qr = sub.add_parser("qr", help="a QR code (PNG) of WEB_PUBLIC_URL for a poster or a guide")
+    qr.add_argument("--place", help="a place id: the chat opens knowing where the person is")
+    qr.add_argument("--lang", choices=LANGUAGES, help="the language the chat opens in")
+    qr.add_argument("--out", required=True, help="the PNG file to write")
     chat = sub.add_parser("chat", help="the terminal chat (reads lines from a pipe too)")
     chat.add_argument("--lang", help="answer language to start with (zh, en, ko, ru, ja)")
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
@@ -160,12 +165,38 @@ def main(
 
 
 def _run(call: Invocation) -> int:
-    """Telegram when a token is set, else the terminal chat."""
-    if not call.settings.TELEGRAM_BOT_TOKEN:
+    """The web chat and, with a token, Telegram, in one process; with neither, the terminal chat."""
+    if not call.settings.TELEGRAM_BOT_TOKEN and call.settings.WEB_PORT == 0:
         return _chat(call)
-    from handlers.app import run_telegram
+    from handlers.serve import serve
 
-    return run_telegram(call.settings, call.engine)
+    return serve(call.settings, call.engine, call.stdout)
+
+
+def _qr(call: Invocation) -> int:
+    """Write a QR code of the chat's public address, opening at a place and in a language when asked."""
+    from urllib.parse import urlencode
+
+    import segno
+
+    place, lang = call.args.place, call.args.lang
+    if place is not None and place not in call.engine.responder.kb.places:
+        sys.stderr.write(f"payhelp: no place {place!r} in {call.settings.KNOWLEDGE_DIR}\n")
+        return 2
+    query = urlencode({k: v for k, v in (("place", place), ("lang", lang)) if v})
+    url = call.settings.web_url + (
+        ("&" if "?" in call.settings.web_url else "?") + query if query else ""
+    )
+    try:
+        segno.make(url, error="m").save(call.args.out, kind="png", scale=10, border=4)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, call.args.out) from None
+    call.stdout.write(f"QR code of {url} written to {call.args.out}\n")
+    if not call.settings.WEB_PUBLIC_URL:
+        sys.stderr.write(
+            "payhelp: warning: WEB_PUBLIC_URL is empty, so the code opens this machine's address; set it for a poster\n"
+        )
+    return 0
 
 
 def _chat(call: Invocation) -> int:
@@ -191,8 +222,9 @@ def _bench(call: Invocation) -> int:
 
     from bot import bench
     from handlers.throughput import measure
+    from handlers.web.throughput import measure as measure_web
 
-    results = bench.run(quick=call.args.quick, telegram=measure)
+    results = bench.run(quick=call.args.quick, telegram=measure, web=measure_web)
     try:
         bench.write(results, Path(call.args.out))
     except OSError as exc:
@@ -356,6 +388,7 @@ DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "chat": _chat,
     "ask": _ask,
     "bench": _bench,
+    "qr": _qr,
     "report": _report,
     "kb check": _kb_check,
     "kb stats": _kb_stats,

@@ -36,17 +36,22 @@ class Thresholds:
 
     answer: float = 0.52
     margin: float = 0.07
-    clarify: float = 0.26
+    clarify: float = 0.50  # 0.26 until 2026-12-06: real out-of-scope questions got a "did you mean" (fallback precision 66 -> 89%)
     foreign_unknown: float = (
         0.5  # weight of unknown words in a message in another language (de, vi ...)
     )
     sure: float = 0.90  # above this score the best topic is answered even when another is close
     coverage: float = 0.30  # a topic covering less of the message's word weight needs a keyword (or `sure`) to be offered
     semantic_gate: float = 0.45  # ... or this share of the semantic softmax
-    conclusive: float = (
-        9.0  # a lexical score this high, with this margin, is answered without encoding the message
-    )
+    # A lexical score this high, with this margin, is answered without encoding the message: on 2026-12-06
+    # it skipped the encode for 64% of the written and 19% of the real tuning questions and changed no answer.
+    conclusive: float = 0.8
     conclusive_margin: float = 0.3
+    # The best topic of both the words and the meaning is answered from this score, when it holds `agree_share`
+    # of the semantic softmax. 2026-12-06, tuning sets: the objective tied with it off (2.345 against 2.353);
+    # chosen for top-1 (written 96.0 -> 96.8%, real 69.0 -> 73.6%; real answered-but-wrong 6.2 -> 7.7%).
+    agree_answer: float = 0.45
+    agree_share: float = 0.15
     greeting: float = 0.55
     handoff: float = 0.45
     place: float = 85.0
@@ -141,7 +146,26 @@ class Responder:
             )
         if not topics or (top and top.target == "out-of-scope" and top.score >= topics[0].score):
             return self._fallback(decision)
+        if self._agreed(ranked):
+            best = topics[0]
+            return self.faq(best.target, decision.lang, best.score, query.elder, decision.detected)
         return self._faq_or_clarify(topics, decision, query.elder)
+
+    def _agreed(self, ranked: list[Scored]) -> bool:
+        """Words and meaning point to the same topic: answer it at a lower score than either alone needs.
+
+        The two kinds of evidence fail in different ways (unknown words; neighbouring meanings), so their
+        agreement is itself evidence; a long story or a question in another language often has only this.
+        """
+        if not ranked or ranked[0].target not in self.kb.topics:
+            return False
+        best = ranked[0]
+        closest = max(ranked, key=lambda s: s.semantic)
+        return (
+            closest is best
+            and best.semantic >= self.limits.agree_share
+            and best.score >= self.limits.agree_answer
+        )
 
     def _conclusive(self, ranked: list[Scored]) -> bool:
         """The words alone settle it: a clear winner by a wide margin, so encoding the sentence would change nothing."""

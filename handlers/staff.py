@@ -15,10 +15,11 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.answer import Query
-from bot.casework import Ticket, close_ticket, ticket_for_message
+from bot.casework import Ticket, add_reply, close_ticket, ticket_for_message
 from bot.engine import ask
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
+from bot.storage import Store
 from handlers.context import Context, message_of
 from handlers.render import Reply, escape, render, split_html
 from handlers.reply import send
@@ -93,12 +94,18 @@ async def staff_reply(update: Update, context: Context) -> None:
     if ticket is None:
         return  # an ordinary conversation among staff
     text = f"{context.kb.text('staff_reply', ticket.lang)}\n{message.text}"
-    await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。")
+    await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。", context.store)
 
 
-async def _deliver(message: Message, ticket: Ticket, text: str, confirmation: str) -> None:
-    for chunk in split_html(escape(text)):
-        await message.get_bot().send_message(chat_id=ticket.chat_id, text=chunk)
+async def _deliver(
+    message: Message, ticket: Ticket, text: str, confirmation: str, store: Store
+) -> None:
+    """Send staff's words to the ticket's user: a Telegram message, or a reply the web page fetches."""
+    if ticket.channel == "web":
+        await add_reply(store, ticket.id, text)
+    else:
+        for chunk in split_html(escape(text)):
+            await message.get_bot().send_message(chat_id=ticket.chat_id, text=chunk)
     await send(message, Reply((escape(confirmation),)))
 
 
@@ -126,6 +133,7 @@ async def send_command(update: Update, context: Context) -> None:
         ticket,
         answer.text,
         f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
+        context.store,
     )
 
 
@@ -140,6 +148,7 @@ async def close_command(update: Update, context: Context) -> None:
         ticket,
         context.kb.text("handoff_closed", ticket.lang),
         f"✓ 工单 #{ticket.id} 已关闭。",
+        context.store,
     )
 
 

@@ -101,8 +101,8 @@ def test_chat_from_a_pipe_prints_one_answer_per_line() -> None:
     assert "passport" in lines[0].lower()
 
 
-def test_run_without_token_is_the_terminal_chat() -> None:
-    result = run_process("run", stdin="hello\n")
+def test_run_without_token_and_web_is_the_terminal_chat() -> None:
+    result = run_process("run", stdin="hello\n", env={"WEB_PORT": "0"})
     assert (result.returncode, len(result.stdout.splitlines())) == (0, 1)
 
 

@@ -152,10 +152,10 @@ def test_clarify_offers_up_to_three_topics(engine: Engine) -> None:
     kb = engine.responder.kb
     answer = engine.responder._faq_or_clarify(
         [
-            _scored("cash-rights", 0.35),
-            _scored("cash-refusal-complaint", 0.34),
-            _scored("complaints", 0.33),
-            _scored("change-pack", 0.32),
+            _scored("cash-rights", 0.55),
+            _scored("cash-refusal-complaint", 0.54),
+            _scored("complaints", 0.53),
+            _scored("change-pack", 0.52),
         ],
         _decision("en"),
         elder=False,
@@ -219,9 +219,37 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 
     text = "my laptop bluetooth headphones will not pair"
     without_gate = Responder(
-        engine.responder.kb, thresholds=Thresholds(coverage=0.0), matcher=engine.responder.matcher
+        engine.responder.kb,
+        thresholds=Thresholds(coverage=0.0, clarify=0.26),
+        matcher=engine.responder.matcher,
     )
     assert (ask(engine, text).kind, without_gate.answer(Query(text=text)).kind) == (
         "fallback",
         "clarify",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Tôi có thể đổi tiền ở sân bay không?", "currency-exchange"),
+        ("Wie bezahle ich in China ohne WeChat?", "mobile-pay-setup"),
+    ],
+)
+def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
+    engine: Engine, text: str, topic: str
+) -> None:
+    from bot.responder import Responder, Thresholds
+
+    alone = Responder(
+        engine.responder.kb,
+        thresholds=Thresholds(agree_answer=9.0),
+        matcher=engine.responder.matcher,
+        semantic=engine.responder.semantic,
+    )
+    answer = ask(engine, text)
+    assert (answer.kind, answer.topic, alone.answer(Query(text=text)).kind) == (
+        "faq",
+        topic,
+        "fallback",
     )
