@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.contract import Want
 
-Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
+Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "thanks", "handoff", "fallback"]
 __all__ = ["Answer", "Kind", "Query", "Want"]
 
 
@@ -42,6 +42,7 @@ class Answer(BaseModel):
     distances_m: tuple[int, ...] = ()  # for nearby: one per place
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
+    more: str | None = None  # an FAQ answer's background and sources, shown on request ("more")
 
     def contract(self) -> dict[str, Any]:
         """The JSON object promised to CLI users, benchmarks and tools."""

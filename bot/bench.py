@@ -107,7 +107,12 @@ def latency_growth(
 
 def peer(index: SemanticIndex, cases: list[Case]) -> Report:
     """The embedding nearest-neighbour peer: the target of the example question closest in meaning, nothing else."""
-    intents = {"out-of-scope": "fallback", "greeting": "greeting", "handoff": "handoff"}
+    intents = {
+        "out-of-scope": "fallback",
+        "greeting": "greeting",
+        "thanks": "thanks",
+        "handoff": "handoff",
+    }
 
     def ask(query: Query) -> Answer:
         similarity = index.similarity(query.text, neighbours=1) or {}

@@ -19,6 +19,7 @@ from bot.contract import (
     ElderMode,
     Feedback,
     Menu,
+    More,
     Near,
     NoneOfThese,
     OpenTopic,
@@ -112,7 +113,8 @@ def label_action(kb: Knowledge, text: str) -> Action | None:
 
 def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
     """The buttons under an answer: a clarify's suggestions, the menu, what to look for nearby,
-    or related topics with 👍/👎 and the way back to the menu."""
+    or "more" (an FAQ answer's background and sources), related topics with 👍/👎 and the way back
+    to the menu; after thanks only the way back."""
     lang = answer.lang
     if answer.kind == "clarify":
         picks = tuple((topic_button(kb, topic_id, lang),) for topic_id in answer.suggestions)
@@ -121,11 +123,15 @@ def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
         return menu_rows(kb, lang)
     if answer.kind == "nearby":
         return want_rows(kb, lang, answer.want)
+    if answer.kind == "thanks":
+        return ((Button(kb.text("btn.back", lang), Menu()),),)
     rows: list[tuple[Button, ...]] = [
         (topic_button(kb, topic_id, lang),)
         for topic_id in answer.related[:3]
         if topic_id in kb.topics
     ]
+    if answer.more is not None and answer.topic:
+        rows.insert(0, (Button(kb.text("btn.more", lang), More(answer.topic)),))
     if answer.topic in COMPLAINT_TOPICS:
         rows.insert(0, (Button(kb.text("btn.complain", lang), Complain()),))
     if answer.kind in ("faq", "place"):
@@ -143,6 +149,8 @@ def action_answer(
     match action:
         case OpenTopic(topic) if topic in responder.kb.topics:
             return responder.faq(topic, lang, elder=elder), f"[button] {topic}"
+        case More(topic) if topic in responder.kb.topics:
+            return responder.more(topic, lang, elder), f"[more] {topic}"
         case Person():
             return responder.intent("handoff", lang, elder), "[button] person"
         case NoneOfThese():

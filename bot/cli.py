@@ -353,7 +353,8 @@ def _ask(call: Invocation) -> int:
     answer = engine.answer(
         Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want)
     )
-    stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
+    kb = engine.responder.kb
+    stdout.write((as_json(answer) if args.json else as_text(answer, kb, full=True)) + "\n")
     return 0
 
 

@@ -63,6 +63,11 @@ Service = Literal[
     "demo-zone",
 ]
 
+# Who an older person is told to call after an answer (a topic's optional `call:`): the card's bank
+# on the number printed on the card, the PBOC complaint line, or staff at a counter (no number).
+CallLine = Literal["card-bank", "complaint-line", "service-center"]
+CALL_LINES: tuple[CallLine, ...] = get_args(CallLine)
+
 # Commands: everyone's (shown in Telegram's menu, each with a cmd.<name> text) and the help desk's.
 COMMANDS: tuple[str, ...] = ("start", "help", "language", "elder", "complain", "privacy", "forget")
 STAFF_COMMANDS: tuple[str, ...] = ("stats", "unanswered", "reload", "send", "close")
@@ -125,6 +130,13 @@ class Near:
 
 
 @dataclass(frozen=True)
+class More:
+    """The rest of a topic's answer: background and sources."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
 class Complain:
     """Start a complaint."""
 
@@ -144,6 +156,7 @@ Action = (
     | SetLanguage
     | Feedback
     | Near
+    | More
     | Complain
     | SkipDate
 )
@@ -174,6 +187,8 @@ def encode(action: Action) -> str:
         data = f"f:{int(action.helpful)}:{action.subject or ''}"
     elif isinstance(action, Near):
         data = f"w:{action.want}"
+    elif isinstance(action, More):
+        data = f"mo:{action.topic}"
     else:
         data = _FIXED_DATA[type(action)]
     return data.encode()[:CALLBACK_LIMIT].decode(errors="ignore")
@@ -193,6 +208,8 @@ def decode(data: object) -> Action | None:
         return SetLanguage(rest)
     if prefix == "w" and rest in WANTS:
         return Near(rest)
+    if prefix == "mo" and rest:
+        return More(rest)
     if prefix == "f":
         flag, _, subject = rest.partition(":")
         if flag in ("0", "1"):
@@ -226,6 +243,7 @@ ELDER_BUTTONS: tuple[str, ...] = (
 )
 INTENT_TEXTS: tuple[str, ...] = (
     "greeting",
+    "thanks",
     "handoff",
     "fallback",
 )  # the responder's answers that are one text
@@ -283,6 +301,7 @@ def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "greeting": (),
+        "thanks": (),
         "menu_title": (),
         "fallback": (),
         "clarify": (),
@@ -304,7 +323,12 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "nearby_ask": ("service",),
         "unit_km": ("km",),
         "unit_m": ("m",),
-        "elder_call": ("phone",),
+        "call.card-bank": (),
+        "call.complaint-line": ("phone",),
+        "call.service-center": (),
+        "faq_source": ("source", "date"),
+        "more_hint": (),
+        "more_none": (),
         "elder_on": (),
         "elder_off": (),
         "language_prompt": (),
@@ -338,6 +362,7 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "btn.back": (),
         "btn.complain": (),
         "btn.skip": (),
+        "btn.more": (),
         "web.title": (),
         "web.ask": (),
         "web.send": (),

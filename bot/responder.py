@@ -14,12 +14,14 @@ from bot.places import PlaceFinder, without_name
 from bot.question import focus
 from bot.schema import Place
 from bot.semantic import SemanticIndex
+from bot.shape import call_line, shape
 from bot.text import normalize
 
 MAX_TEXT = (
     1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
 )
-HELP_PHONE = "12363"  # PBOC financial consumer line, shown at the end of elder-mode answers
+# Answered when the message is short, or when no topic is good enough to answer instead.
+SHORT_INTENTS: dict[str, Kind] = {"greeting": "greeting", "thanks": "thanks"}
 WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
     "atm": ("foreign-card-atm", "atm"),
     "exchange": ("currency-exchange", "exchange-counter"),
@@ -88,12 +90,10 @@ class Responder:
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
     def answer(self, query: Query) -> Answer:
-        """The one entry point every front end calls; in elder mode every answer ends with a phone number."""
+        """The one entry point every front end calls; in elder mode a fallback says where to ask in person."""
         answer = self._answer(query)
-        if (
-            query.elder and answer.kind != "faq"
-        ):  # faq answers add it themselves, after the short steps
-            answer = self._with_phone(answer)
+        if query.elder and answer.kind == "fallback":  # a topic's answer names its own call (shape)
+            answer = self._with_call(answer)
         return answer
 
     def _answer(self, query: Query) -> Answer:
@@ -118,17 +118,18 @@ class Responder:
                 asked, unknown_weight=unknown, similarity=self._similarity(text)
             )
         top = ranked[0] if ranked else None
-        if (
-            top
-            and top.target == "greeting"
-            and top.score >= self.limits.greeting
-            and len(normalize(text)) <= 30
-        ):
-            return self._simple("greeting", "greeting", decision, top.score)
-        if top and top.target == "handoff" and top.score >= self.limits.handoff:
-            return self._simple("handoff", "handoff", decision, top.score)
         topics = [s for s in ranked if s.target in self.kb.topics]
         best_topic = topics[0].score if topics else 0.0
+        if (
+            top
+            and top.target in SHORT_INTENTS
+            and top.score >= self.limits.greeting
+            and (len(normalize(text)) <= 30 or best_topic < self.limits.answer)
+        ):
+            kind = SHORT_INTENTS[top.target]
+            return self._simple(kind, kind, decision, top.score)
+        if top and top.target == "handoff" and top.score >= self.limits.handoff:
+            return self._simple("handoff", "handoff", decision, top.score)
         if (
             top
             and top.target == "out-of-scope"
@@ -224,19 +225,24 @@ class Responder:
         elder: bool = False,
         detected: str = "",
     ) -> Answer:
-        """The curated answer of one topic (also used by buttons and staff's /send)."""
+        """The curated answer of one topic, steps first (also used by buttons and staff's /send)."""
         topic = self.kb.topics[topic_id]
-        text = (getattr(topic.short, lang) if elder else None) or topic.answer.get(lang)
-        answer = Answer(
+        shaped = shape(self.kb, topic, lang, elder)
+        return Answer(
             kind="faq",
             lang=lang,
-            text=self._with_note(text, detected),
+            text=self._with_note(shaped.text, detected),
             topic=topic_id,
             confidence=round(min(1.0, confidence), 3),
             related=topic.related,
             detected=detected or lang,
+            more=shaped.more,
         )
-        return self._with_phone(answer) if elder else answer
+
+    def more(self, topic_id: str, lang: str, elder: bool = False) -> Answer:
+        """What the "more" button of a topic's answer shows: its background and sources."""
+        answer = self.faq(topic_id, lang, elder=elder)
+        return answer.model_copy(update={"text": answer.more, "more": None})
 
     def place(
         self,
@@ -348,18 +354,21 @@ class Responder:
             return self.place(answer.places[0], lang, answer.confidence)
         if answer.kind == "clarify":
             return answer.model_copy(update={"lang": lang, "text": self.kb.text("clarify", lang)})
-        if answer.kind in ("greeting", "handoff", "fallback"):
+        if answer.kind in ("greeting", "thanks", "handoff", "fallback"):
             return self.intent(answer.kind, lang)
         return answer
 
     def intent(self, kind: Kind, lang: str, elder: bool = False) -> Answer:
-        """A greeting, handoff or fallback answer in `lang` (used by buttons); elder mode adds the phone."""
+        """A greeting, thanks, handoff or fallback answer in `lang` (used by buttons)."""
         answer = self._simple(kind, kind, Decision(lang, lang, True), 1.0)
-        return self._with_phone(answer) if elder else answer
+        return self._with_call(answer) if elder and kind == "fallback" else answer
 
-    def _with_phone(self, answer: Answer) -> Answer:
-        """End an older person's answer with the number to call."""
-        call = self.kb.text("elder_call", answer.lang, phone=HELP_PHONE)
+    def _with_call(self, answer: Answer) -> Answer:
+        """End an older person's fallback with where out-of-scope's knowledge says to ask (if anywhere)."""
+        intent = self.kb.intents.get("out-of-scope")
+        call = call_line(self.kb, intent.call if intent else None, answer.lang)
+        if call is None:
+            return answer
         return answer.model_copy(update={"text": f"{answer.text.rstrip()}\n\n{call}"})
 
     def _simple(self, kind: Kind, key: str, decision: Decision, confidence: float) -> Answer:

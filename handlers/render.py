@@ -131,6 +131,7 @@ class _Keyboards:
             answer.related,
             answer.suggestions,
             answer.want,
+            answer.more is not None,
         )
         if key not in self.boards:
             self.boards[key] = _build_answer_keyboard(answer, kb)

@@ -10,6 +10,7 @@ import pytest
 
 from bot import contract
 from bot.contract import (
+    CALL_LINES,
     ELDER_BUTTONS,
     INTENT_TEXTS,
     MENU,
@@ -19,6 +20,7 @@ from bot.contract import (
     ElderMode,
     Feedback,
     Menu,
+    More,
     Near,
     NoneOfThese,
     OpenTopic,
@@ -37,6 +39,7 @@ FAMILIES = {
     "accept.",
     "service.",
     "cmd.",
+    "call.",
 }  # prefixes of keys the code builds from a value
 OPTIONAL = {"topic."}  # a topic's button title; the id is shown without one
 # Where the code passes a key in a variable, the values it can hold: the menu, the big buttons, the responder's one-text answers.
@@ -100,6 +103,14 @@ def test_every_interface_text_the_code_asks_for_is_declared_with_the_placeholder
     assert declared_static - used == set()  # nothing declared that no code asks for
 
 
+def test_every_call_line_has_its_text_with_the_phone_only_where_it_has_one() -> None:
+    assert {line: UI[f"call.{line}"] for line in CALL_LINES} == {
+        "card-bank": (),
+        "complaint-line": ("phone",),
+        "service-center": (),
+    }
+
+
 def test_the_checker_finds_a_key_the_contract_lacks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,6 +137,7 @@ ACTIONS = [
     Near("service-center"),
     Complain(),
     SkipDate(),
+    More("atm-foreign-card"),
 ]
 
 
@@ -149,10 +161,13 @@ def test_callback_data_keeps_the_wire_format_of_buttons_already_sent() -> None:
         "w:service-center",
         "c",
         "cs",
+        "mo:atm-foreign-card",
     ]
 
 
-@pytest.mark.parametrize("data", [None, "", "x", "l:de", "w:pizza", "f:2:atm", "t:", "cs:", 42])
+@pytest.mark.parametrize(
+    "data", [None, "", "x", "l:de", "w:pizza", "f:2:atm", "t:", "cs:", "mo:", 42]
+)
 def test_data_we_never_sent_decodes_to_nothing(data: object) -> None:
     assert decode(data) is None
 

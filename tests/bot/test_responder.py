@@ -135,14 +135,17 @@ def test_traditional_chinese_gets_the_zh_answer(engine: Engine) -> None:
     assert (answer.kind, answer.topic, answer.lang) == ("faq", "currency-exchange", "zh")
 
 
-def test_elder_mode_is_short_and_ends_with_a_phone_number(engine: Engine) -> None:
+def test_elder_mode_is_short_and_ends_with_where_to_ask_in_person(engine: Engine) -> None:
+    kb = engine.responder.kb
     full = ask(engine, "哪里可以换钱")
     short = engine.answer(Query(text="哪里可以换钱", elder=True))
-    assert short.topic == full.topic
-    assert len(short.text) < len(full.text)
-    assert short.text.rstrip().endswith(
-        engine.responder.kb.text("elder_call", "zh", phone="12363").rstrip()
+    assert (short.topic, full.topic) == ("currency-exchange", "currency-exchange")
+    assert short.text == (
+        kb.topics["currency-exchange"].short.zh.rstrip()
+        + "\n\n"
+        + kb.text("call.service-center", "zh")
     )
+    assert len(short.text) < len(full.text)
 
 
 def test_clarify_offers_up_to_three_topics(engine: Engine) -> None:
@@ -186,18 +189,29 @@ def _decision(lang: str):
     "query",
     [
         Query(text="平遥古城能刷卡吗", elder=True),
-        Query(text="明天天气怎么样", elder=True),
         Query(lat=42.9, lon=129.5, hint="zh", elder=True),
+        Query(text="您好", elder=True),
+        Query(text="谢谢", elder=True),
     ],
 )
-def test_elder_mode_ends_every_answer_with_the_phone(engine: Engine, query: Query) -> None:
-    answer = engine.answer(query)
-    assert answer.text.endswith(engine.responder.kb.text("elder_call", answer.lang, phone="12363"))
+def test_elder_mode_adds_no_phone_where_no_call_fits(engine: Engine, query: Query) -> None:
+    elder = engine.answer(query)
+    plain = engine.answer(query.model_copy(update={"elder": False}))
+    assert (elder.text, "12363" in elder.text) == (plain.text, False)
 
 
-def test_elder_mode_button_answers_end_with_the_phone(engine: Engine) -> None:
-    answer = engine.responder.intent("fallback", "zh", elder=True)
-    assert answer.text.endswith(engine.responder.kb.text("elder_call", "zh", phone="12363"))
+def test_an_elder_fallback_says_where_to_ask_in_person(engine: Engine) -> None:
+    kb = engine.responder.kb
+    typed = engine.answer(Query(text="明天天气怎么样", elder=True))
+    pressed = engine.responder.intent("fallback", "zh", elder=True)
+    expected = kb.text("fallback", "zh") + "\n\n" + kb.text("call.service-center", "zh")
+    assert (typed.kind, typed.text, pressed.text) == ("fallback", expected, expected)
+
+
+def test_an_elder_handoff_gives_no_complaint_line(engine: Engine) -> None:
+    answer = engine.responder.intent("handoff", "zh", elder=True)
+    assert answer.text == engine.responder.kb.text("handoff", "zh")
+    assert "12363" not in answer.text
 
 
 def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> None:

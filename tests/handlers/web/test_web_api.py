@@ -112,6 +112,7 @@ async def test_openapi_describes_the_api_and_the_docs_page_lists_it(web: Web) ->
         "nearby",
         "clarify",
         "greeting",
+        "thanks",
         "handoff",
         "fallback",
     ]
