@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.contract import Want
 
-Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "handoff", "fallback"]
+Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "thanks", "handoff", "fallback"]
 __all__ = ["Answer", "Kind", "Link", "Query", "Want"]
 
 
@@ -51,6 +51,7 @@ class Answer(BaseModel):
     distances_m: tuple[int, ...] = ()  # for nearby: one per place
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
+    more: str | None = None  # an FAQ answer's background and sources, shown on request ("more")
     links: tuple[Link, ...] = ()  # map searches for what was asked, near the user or in the city
     show_local: str | None = (
         None  # a Chinese sentence the visitor shows a taxi driver or shop assistant

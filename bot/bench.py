@@ -1,7 +1,7 @@
 """`python -m bot bench`: answer quality, core latency as knowledge grows, start-up and peak memory.
 
-The Telegram-path throughput lives in handlers/throughput.py (bot/ never imports telegram);
-the CLI puts both into one table and one JSON file.
+The Telegram-path throughput lives in handlers/throughput.py (bot/ never imports telegram) and the
+web API's in handlers/web/throughput.py; the CLI puts them into one table and one JSON file.
 """
 
 from __future__ import annotations
@@ -107,7 +107,12 @@ def latency_growth(
 
 def peer(index: SemanticIndex, cases: list[Case]) -> Report:
     """The embedding nearest-neighbour peer: the target of the example question closest in meaning, nothing else."""
-    intents = {"out-of-scope": "fallback", "greeting": "greeting", "handoff": "handoff"}
+    intents = {
+        "out-of-scope": "fallback",
+        "greeting": "greeting",
+        "thanks": "thanks",
+        "handoff": "handoff",
+    }
 
     def ask(query: Query) -> Answer:
         similarity = index.similarity(query.text, neighbours=1) or {}
@@ -207,9 +212,11 @@ def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict[str
 
 
 def run(
-    quick: bool = False, telegram: Callable[[int], dict[str, Any]] | None = None
+    quick: bool = False,
+    telegram: Callable[[int], dict[str, Any]] | None = None,
+    web: Callable[[int], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Every figure; `telegram(n)` measures the Telegram path when given."""
+    """Every figure; `telegram(n)` measures the Telegram path and `web(n)` the web API when given."""
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     cache = VectorCache(CACHE)
     index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(kb), memo=0)
@@ -241,6 +248,8 @@ def run(
     }
     if telegram is not None:
         results["telegram"] = telegram(200 if quick else 2000)
+    if web is not None:
+        results["web"] = web(200 if quick else 2000)
     return results
 
 
@@ -319,6 +328,17 @@ def table(results: dict[str, Any]) -> str:
             "Telegram path (updates/s, in-process Bot API stand-in)",
             f"  echo bot {t['echo_ups']:.0f}; reply bot (PayHelp's replies, no work) {t['reply_ups']:.0f}; PayHelp {t['payhelp_ups']:.0f}",
             f"  PayHelp / echo {t['ratio']:.2f}; reply / echo {t['reply_ratio']:.2f} (the most any bot sending these replies gets); PayHelp / reply {t['own_work_ratio']:.2f}",
+        ]
+        if "payhelp_semantic_ups" in t:
+            lines.append(
+                f"  PayHelp with semantic evidence {t['payhelp_semantic_ups']:.0f}; / reply {t['semantic_own_work_ratio']:.2f}"
+            )
+    if "web" in results:
+        w = results["web"]
+        lines += [
+            "",
+            f"Web API (POST /api/v1/ask over loopback, {w['concurrency']} in flight, client in another process; target 300/s, p99 < 50 ms)",
+            f"  {w['rps']:.0f} requests/s; p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms",
         ]
     return "\n".join(lines)
 

@@ -1,8 +1,13 @@
-"""Help-desk tickets and complaints, kept in SQLite so they survive a restart."""
+"""Help-desk tickets and complaints, kept in SQLite so they survive a restart; shared by every channel.
+
+A ticket remembers its channel: staff answer every ticket the same way (a reply in the staff group),
+and the reply reaches a Telegram user as a message, a web user as a row the page fetches.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.storage import Store, now
 
@@ -20,6 +25,7 @@ class Ticket:
     answer_zh: str
     status: str
     staff_message_id: int | None
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -40,21 +46,98 @@ class Complaint:
 
 
 _TICKET_COLUMNS = (
-    "id, user_id, chat_id, lang, question, answer, answer_zh, status, staff_message_id"
+    "id, user_id, chat_id, lang, question, answer, answer_zh, status, staff_message_id, channel"
 )
+CHANNEL_NAMES = {"telegram": "Telegram", "web": "网页"}  # staff text, Chinese
 
 
 async def open_ticket(
-    store: Store, user_id: int, chat_id: int, lang: str, question: str, answer: str, answer_zh: str
+    store: Store,
+    user_id: int,
+    chat_id: int,
+    lang: str,
+    question: str,
+    answer: str,
+    answer_zh: str,
+    channel: str = "telegram",
 ) -> Ticket:
     """Create a ticket (committed before the user is told)."""
     cursor = await store.write(
-        "INSERT INTO tickets (created, user_id, chat_id, lang, question, answer, answer_zh) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (now(), user_id, chat_id, lang, question[:2000], answer[:3000], answer_zh[:3000]),
+        "INSERT INTO tickets (created, user_id, chat_id, lang, question, answer, answer_zh, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (now(), user_id, chat_id, lang, question[:2000], answer[:3000], answer_zh[:3000], channel),
     )
     return Ticket(
-        cursor.lastrowid or 0, user_id, chat_id, lang, question, answer, answer_zh, "open", None
+        cursor.lastrowid or 0,
+        user_id,
+        chat_id,
+        lang,
+        question,
+        answer,
+        answer_zh,
+        "open",
+        None,
+        channel,
     )
+
+
+def ticket_card(ticket: Ticket) -> str:
+    """What the staff group reads for a new ticket (Chinese first; a non-Chinese answer also in Chinese)."""
+    where = (
+        f" · {CHANNEL_NAMES.get(ticket.channel, ticket.channel)}"
+        if ticket.channel != "telegram"
+        else ""
+    )
+    lines = [
+        f"🎫 工单 #{ticket.id} · 语言 {ticket.lang}{where}",
+        f"问题：{ticket.question or '（无）'}",
+        f"机器人回答：{ticket.answer[:1200] or '（无）'}",
+    ]
+    if ticket.lang != "zh" and ticket.answer_zh:
+        lines.append(f"中文版：{ticket.answer_zh[:1200]}")
+    lines.append("回复本条消息即可答复用户；/send 主题ID 发送标准答案；/close 关闭工单。")
+    return "\n".join(lines)
+
+
+async def add_reply(store: Store, ticket_id: int, text: str, staff: str | None = None) -> None:
+    """Keep a staff reply in the ticket's history; a web user fetches it from there (committed first)."""
+    await store.write(
+        "INSERT INTO ticket_replies (ticket_id, ts, text, staff) VALUES (?, ?, ?, ?)",
+        (ticket_id, now(), text[:4000], staff),
+    )
+
+
+class Courier(Protocol):
+    """How a reply reaches a Telegram user (the bot); the web needs none, its page fetches replies."""
+
+    async def send(self, chat_id: int, text: str) -> None:
+        """Send `text` to a Telegram chat."""
+
+
+async def deliver(
+    store: Store, ticket: Ticket, text: str, staff: str | None, courier: Courier | None
+) -> None:
+    """A staff reply to the ticket's user in their channel, kept in the one ticket history.
+
+    The row is written first: a web user fetches it, and for Telegram it is the record of what was sent.
+    """
+    if ticket.channel != "web" and courier is None:
+        raise RuntimeError("Telegram is not running in this process: cannot send the reply")
+    await add_reply(store, ticket.id, text, staff)
+    if ticket.channel != "web" and courier is not None:
+        await courier.send(ticket.chat_id, text)
+
+
+async def replies(store: Store, user_id: int, after: int = 0) -> list[tuple[int, str]]:
+    """Staff replies to a user's tickets newer than reply id `after`: (id, text), oldest first."""
+    db = await store.db()
+    rows = await (
+        await db.execute(
+            "SELECT r.id, r.text FROM ticket_replies r JOIN tickets t ON t.id = r.ticket_id "
+            "WHERE t.user_id = ? AND t.channel = 'web' AND r.id > ? ORDER BY r.id LIMIT 50",
+            (user_id, after),
+        )
+    ).fetchall()
+    return [(int(row[0]), str(row[1])) for row in rows]
 
 
 async def link_ticket(
@@ -79,6 +162,50 @@ async def ticket_for_message(
         )
     ).fetchone()
     return Ticket(*row) if row else None
+
+
+async def ticket_by_id(store: Store, ticket_id: int) -> Ticket | None:
+    """One ticket, or None."""
+    db = await store.db()
+    row = await (
+        await db.execute(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,))
+    ).fetchone()
+    return Ticket(*row) if row else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ticket for the staff console: when it was opened and every reply so far (staff, time, text)."""
+
+    ticket: Ticket
+    created: str
+    replies: tuple[tuple[str, str, str], ...]
+
+
+async def inbox(store: Store, limit: int = 100) -> list[Entry]:
+    """The newest tickets of every channel, newest first, each with its reply history oldest first."""
+    db = await store.db()
+    rows = list(
+        await (
+            await db.execute(
+                f"SELECT {_TICKET_COLUMNS}, created FROM tickets ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        ).fetchall()
+    )
+    history: dict[int, list[tuple[str, str, str]]] = {}
+    if rows:
+        marks = ",".join("?" * len(rows))
+        for ticket_id, staff, ts, text in await (
+            await db.execute(
+                f"SELECT ticket_id, staff, ts, text FROM ticket_replies WHERE ticket_id IN ({marks}) ORDER BY id",
+                tuple(row[0] for row in rows),
+            )
+        ).fetchall():
+            history.setdefault(int(ticket_id), []).append((staff or "", str(ts), str(text)))
+    return [
+        Entry(Ticket(*row[:-1]), str(row[-1]), tuple(history.get(int(row[0]), ()))) for row in rows
+    ]
 
 
 async def close_ticket(store: Store, ticket_id: int) -> None:
@@ -110,3 +237,21 @@ async def complaints(store: Store) -> list[Complaint]:
         )
     ).fetchall()
     return [Complaint(*row) for row in rows]
+
+
+def complaint_note(complaint: Complaint) -> str:
+    """What the staff group reads for a new complaint (Chinese)."""
+    return (
+        f"📝 投诉 {complaint.reference} · 语言 {complaint.lang}\n地点：{complaint.place}\n"
+        f"情况：{complaint.what}\n日期：{complaint.happened_on or '（未填）'}"
+    )
+
+
+class Desk(Protocol):
+    """Where a channel without its own staff group sends tickets and complaint notes (the Telegram staff group)."""
+
+    async def post_ticket(self, ticket: Ticket) -> None:
+        """Post a new ticket where staff answer it."""
+
+    async def post_note(self, text: str) -> None:
+        """Tell staff something (a new complaint)."""

@@ -1,7 +1,7 @@
 """The terminal chat: talk to PayHelp without Telegram, interactively or through a pipe.
 
-Commands work the same from a keyboard and from a pipe: /lang xx, /elder, /local (the cards to show
-a local), /quit, and a number
+Commands work the same from a keyboard and from a pipe: /lang xx, /elder, /more (or "more": the
+last answer's background and sources), /local (the cards to show a local), /quit, and a number
 picks a suggestion of the last answer. No help desk sits behind the terminal, so a request for a
 person gets the hotline, never a promise that someone will answer here. What is asked is recorded
 like the other channels' questions, so `kb unanswered` sees it.
@@ -24,6 +24,7 @@ from bot.storage import Store
 from bot.where import cards_text
 
 PROMPT = "> "
+MORE_COMMANDS = ("/more", "more")  # show the last answer's background and sources
 TERMINAL_USER = (
     0  # the one user of a terminal chat, for statistics (stored as an HMAC like every user id)
 )
@@ -79,6 +80,7 @@ class _State:
     elder: bool = False
     last_lang: str = "en"
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    last_topic: str | None = None  # the topic whose "more" /more shows
 
 
 def run_chat(
@@ -102,7 +104,7 @@ def run_chat(
         greeting = engine.answer(Query(text="hello", saved_lang=state.saved))
         stdout.write(
             kb.text("greeting", greeting.lang)
-            + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /local, /quit)\n"
+            + f"\n(/lang {'|'.join(LANGUAGES)}, /elder, /more, /local, /quit)\n"
         )
     while True:
         if interactive:
@@ -138,7 +140,12 @@ def _reply(engine: Engine, state: _State, text: str, record: Recorder | None) ->
     if text == "/elder":
         state.elder = not state.elder
         return kb.text("elder_on" if state.elder else "elder_off", state.saved or state.last_lang)
-    if text.isdigit() and 0 < int(text) <= len(state.suggestions):
+    if text.lower() in MORE_COMMANDS:
+        if state.last_topic is None:
+            return kb.text("more_none", state.saved or state.last_lang)
+        answer = engine.responder.more(state.last_topic, state.last_lang, state.elder)
+        question = f"[more] {state.last_topic}"
+    elif text.isdigit() and 0 < int(text) <= len(state.suggestions):
         topic = state.suggestions[int(text) - 1]
         answer = engine.responder.faq(topic, state.last_lang, elder=state.elder)
         question = f"[pick] {topic}"
@@ -148,6 +155,7 @@ def _reply(engine: Engine, state: _State, text: str, record: Recorder | None) ->
     if answer.kind == "handoff":
         answer = without_help_desk(answer, kb)
     state.suggestions, state.last_lang = answer.suggestions, answer.lang
+    state.last_topic = answer.topic if answer.more else None
     if record is not None:
         record(answer.lang, answer.kind, answer.topic, question)
     return answer

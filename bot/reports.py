@@ -2,80 +2,55 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot import figures
 from bot.casework import complaints
+from bot.figures import Period, table_csv
 from bot.knowledge import Knowledge
 from bot.storage import Store
 
 KEY_KINDS = ("airport", "railway-station", "scenic-spot", "district", "hotel", "hospital", "mall")
 
 
-def _since(days: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-
-
 async def stats(store: Store, days: int = 7) -> dict[str, Any]:
     """Messages, users, languages, top topics, fallback rate and feedback over the last `days`."""
-    db = await store.db()
-    await store.flush()
-    since = _since(days)
-    rows = list(
-        await (
-            await db.execute(
-                "SELECT user_key, lang, kind, topic FROM events WHERE ts >= ?", (since,)
-            )
-        ).fetchall()
-    )
-    feedback = await (
-        await db.execute(
-            "SELECT helpful, COUNT(*) FROM feedback WHERE ts >= ? GROUP BY helpful", (since,)
-        )
-    ).fetchall()
-    votes = {bool(h): n for h, n in feedback}
-    questions = [r for r in rows if not (r[2] == "nearby")]
+    period = Period.last_days(days)
+    kinds = await figures.kinds_per_day(store, period)
+    languages: Counter[str] = Counter()
+    for _, lang, n in await figures.messages_per_day(store, period):
+        languages[lang] += n
+    votes = await figures.votes_per_topic(store, period)
+    questions = sum(n for _, kind, n in kinds if kind != "nearby")
+    fallbacks = sum(n for _, kind, n in kinds if kind == "fallback")
     return {
         "days": days,
-        "messages": len(rows),
-        "users": len({r[0] for r in rows}),
-        "languages": dict(Counter(r[1] for r in rows).most_common()),
-        "top_topics": Counter(r[3] for r in rows if r[3]).most_common(10),
-        "fallback_rate": round(sum(1 for r in questions if r[2] == "fallback") / len(questions), 3)
-        if questions
-        else 0.0,
-        "helpful": votes.get(True, 0),
-        "unhelpful": votes.get(False, 0),
+        "messages": sum(n for _, _, n in kinds),
+        "users": await figures.users(store, period),
+        "languages": dict(languages.most_common()),
+        "top_topics": await figures.top_topics(store, period),
+        "fallback_rate": round(fallbacks / questions, 3) if questions else 0.0,
+        "helpful": sum(up for _, up, _ in votes),
+        "unhelpful": sum(down for _, _, down in votes),
     }
 
 
-def format_stats(figures: dict[str, Any]) -> str:
+def format_stats(data: dict[str, Any]) -> str:
     """The statistics as short lines for the staff group."""
     lines = [
-        f"📊 {figures['days']} days: {figures['messages']} messages, {figures['users']} users",
-        "languages: " + (", ".join(f"{k} {v}" for k, v in figures["languages"].items()) or "-"),
-        "top topics: " + (", ".join(f"{t} {n}" for t, n in figures["top_topics"]) or "-"),
-        f"fallback rate: {figures['fallback_rate']:.0%}",
-        f"feedback: 👍 {figures['helpful']} · 👎 {figures['unhelpful']}",
+        f"📊 {data['days']} days: {data['messages']} messages, {data['users']} users",
+        "languages: " + (", ".join(f"{k} {v}" for k, v in data["languages"].items()) or "-"),
+        "top topics: " + (", ".join(f"{t} {n}" for t, n in data["top_topics"]) or "-"),
+        f"fallback rate: {data['fallback_rate']:.0%}",
+        f"feedback: 👍 {data['helpful']} · 👎 {data['unhelpful']}",
     ]
     return "\n".join(lines)
 
 
 async def unanswered(store: Store, limit: int = 30) -> list[tuple[str, str, int]]:
-    """Questions that fell back or got 👎: (text, language, times), most frequent first."""
-    db = await store.db()
-    await store.flush()
-    rows = await (
-        await db.execute(
-            "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' AND text NOT LIKE '[%' "
-            "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL AND question NOT LIKE '[%'"
-        )
-    ).fetchall()
-    counted = Counter((text.strip(), lang or "?") for text, lang in rows if text and text.strip())
-    return [(text, lang, n) for (text, lang), n in counted.most_common(limit)]
+    """The whole unanswered queue (bot.figures.unanswered over all time)."""
+    return await figures.unanswered(store, Period(), limit)
 
 
 def format_unanswered(queue: list[tuple[str, str, int]]) -> str:
@@ -85,14 +60,21 @@ def format_unanswered(queue: list[tuple[str, str, int]]) -> str:
     return "\n".join(f"{n}× [{lang}] {text}" for text, lang, n in queue)
 
 
+COMPLAINT_COLUMNS = ("reference", "created", "language", "place", "what happened", "date")
+
+
+async def complaint_rows(store: Store, period: Period) -> list[tuple[object, ...]]:
+    """Every complaint in the period, oldest first, as COMPLAINT_COLUMNS."""
+    return [
+        (c.reference, c.created, c.lang, c.place, c.what, c.happened_on or "")
+        for c in await complaints(store)
+        if period.holds(c.created)
+    ]
+
+
 async def complaints_csv(store: Store) -> str:
     """Every complaint as CSV (UTF-8 with BOM so Excel and WPS open it right)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["reference", "created", "language", "place", "what happened", "date"])
-    for c in await complaints(store):
-        writer.writerow([c.reference, c.created, c.lang, c.place, c.what, c.happened_on or ""])
-    return "\ufeff" + out.getvalue()
+    return table_csv(COMPLAINT_COLUMNS, await complaint_rows(store, Period()))
 
 
 def plan_coverage(kb: Knowledge) -> dict[str, Any]:
@@ -142,13 +124,49 @@ def format_coverage(coverage: dict[str, Any], kb: Knowledge) -> str:
         f"  key places accepting foreign cards: {coverage['key_places_accepting_foreign_cards']} of {coverage['key_places']} ({coverage['share_accepting_foreign_cards']:.0%}), of which checked by a source: {coverage['key_places_checked_accepting_foreign_cards']}",
         "  per city: foreign-card ATMs / exchange points / places",
     ]
-    for city, figures in coverage["per_city"].items():
+    for city, counts in coverage["per_city"].items():
         name = kb.regions[city].names.first("en") if city in kb.regions else city
         lines.append(
-            f"    {name:14} {figures['foreign_card_atms']:3} / {figures['exchange_points']:3} / {figures['places']:3}"
+            f"    {name:14} {counts['foreign_card_atms']:3} / {counts['exchange_points']:3} / {counts['places']:3}"
         )
     lines.append(
         "  payment service centers: " + (", ".join(coverage["payment_service_centers"]) or "none")
     )
     lines.append("  demonstration zones: " + (", ".join(coverage["demo_zones"]) or "none"))
     return "\n".join(lines)
+
+
+COVERAGE_COLUMNS = ("city", "name", "foreign_card_atms", "exchange_points", "places")
+PLACE_COLUMNS = ("place", "name", "city", "kind", "lat", "lon", "foreign_cards", "source")
+
+
+def coverage_rows(coverage: dict[str, Any], kb: Knowledge) -> list[tuple[object, ...]]:
+    """plan_coverage's per-city table as COVERAGE_COLUMNS (names in Chinese)."""
+    return [
+        (
+            city,
+            kb.regions[city].names.first("zh") if city in kb.regions else city,
+            counts["foreign_card_atms"],
+            counts["exchange_points"],
+            counts["places"],
+        )
+        for city, counts in coverage["per_city"].items()
+    ]
+
+
+def mapped_places(kb: Knowledge) -> list[tuple[object, ...]]:
+    """Places with sourced coordinates, as PLACE_COLUMNS; places without coordinates are not guessed."""
+    return [
+        (
+            p.id,
+            p.names.first("zh"),
+            p.city,
+            p.kind,
+            p.coords.lat,
+            p.coords.lon,
+            int(p.takes_foreign_cards),
+            p.source,
+        )
+        for p in sorted(kb.places.values(), key=lambda p: p.id)
+        if p.coords is not None
+    ]

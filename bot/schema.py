@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from bot.contract import LANGUAGES, Accept, Lang, Need, PlaceKind, PlaceStatus, Service, Want
+from bot.contract import (
+    LANGUAGES,
+    Accept,
+    CallLine,
+    Lang,
+    Need,
+    PlaceKind,
+    PlaceStatus,
+    Service,
+    Want,
+)
 
 __all__ = [
     "Accept",
+    "CallLine",
     "Lang",
     "PlaceKind",
     "PlaceStatus",
@@ -124,6 +135,27 @@ class ShortTexts(Strict):
     ja: Text | None = None
 
 
+class Call(Strict):
+    """Who an older person is told to call after the short steps, and the source that says so.
+
+    Only the complaint line has a number here; the card's bank is on the card, a counter has none.
+    """
+
+    line: CallLine
+    phone: str | None = Field(default=None, pattern=r"^[0-9]{3,11}$")
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _phone_fits_the_line(self) -> Call:
+        if self.line == "complaint-line" and self.phone is None:
+            raise ValueError("complaint-line needs its phone")
+        if self.line != "complaint-line" and self.phone is not None:
+            raise ValueError(
+                f"{self.line} has no phone of ours (it is on the card, or there is none)"
+            )
+        return self
+
+
 class Topic(Strict):
     """One FAQ topic: how people ask it and what we answer."""
 
@@ -135,6 +167,18 @@ class Topic(Strict):
     examples: Phrases
     answer: Texts
     short: ShortTexts = ShortTexts()
+    call: Call | None = None  # elder mode's call line after the short steps; none when left out
+
+    @field_validator("call")
+    @classmethod
+    def _not_said_twice(cls, call: Call | None, info: ValidationInfo) -> Call | None:
+        """A number the short text already gives is not added again (12363 right after 12363)."""
+        short = info.data.get("short")
+        if call is not None and call.phone and short is not None:
+            for lang in LANGUAGES:
+                if call.phone in (getattr(short, lang) or ""):
+                    raise ValueError(f"short.{lang} already gives {call.phone}; leave call out")
+        return call
 
 
 class Coords(Strict):
@@ -208,12 +252,13 @@ class Region(Strict):
 
 
 class Intent(Strict):
-    """Greeting, handoff or out-of-scope: recognised by examples like a topic, never answered from them."""
+    """Greeting, thanks, handoff or out-of-scope: recognised by examples like a topic, never answered from them."""
 
-    id: Literal["greeting", "handoff", "out-of-scope"]
+    id: Literal["greeting", "thanks", "handoff", "out-of-scope"]
     source: str = Field(min_length=1)
     as_of: date
     examples: Phrases
+    call: Call | None = None  # out-of-scope: elder mode's call line after the fallback text
 
 
 class KindWords(Strict):

@@ -46,8 +46,15 @@ class Settings(BaseSettings):
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     SEMANTIC_EVIDENCE: bool = True
     VECTOR_CACHE_PATH: Path = Path(".payhelp-cache/vectors.sqlite3")
+    WEB_HOST: str = "127.0.0.1"
+    WEB_PORT: int = Field(default=8080, ge=0, le=65535)
+    WEB_PUBLIC_URL: str = ""
+    WEB_ALLOWED_ORIGINS: Annotated[tuple[str, ...], NoDecode] = ()
+    WEB_REQUESTS_PER_MINUTE: int = Field(default=60, ge=0)
+    STAFF_SESSION_SECRET: str = ""
+    STAFF_SESSION_HOURS: float = Field(default=12.0, gt=0)
 
-    @field_validator("STAFF_USER_IDS", mode="before")
+    @field_validator("STAFF_USER_IDS", "WEB_ALLOWED_ORIGINS", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept "1, 2,3" as well as a list."""
@@ -96,6 +103,31 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("WEB_PUBLIC_URL")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        """The address a QR code opens: an http(s) URL, or empty for http://WEB_HOST:WEB_PORT/."""
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("WEB_ALLOWED_ORIGINS")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Each origin is scheme://host[:port], as browsers send it."""
+        for origin in value:
+            if not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"each origin must look like https://example.org (got {origin!r})")
+        return value
+
+    @property
+    def web_url(self) -> str:
+        """Where people open the chat: WEB_PUBLIC_URL, else this machine's address."""
+        if self.WEB_PUBLIC_URL:
+            return self.WEB_PUBLIC_URL
+        host = "127.0.0.1" if self.WEB_HOST in ("0.0.0.0", "::", "") else self.WEB_HOST
+        return f"http://{host}:{self.WEB_PORT}/"
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:

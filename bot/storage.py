@@ -263,6 +263,10 @@ class Store:
             await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
             await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
+            await db.execute(
+                "DELETE FROM ticket_replies WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)",
+                (user_id,),
+            )
             await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
             await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
@@ -281,6 +285,9 @@ class Store:
                 gone += cursor.rowcount
             await db.execute(
                 "DELETE FROM tickets WHERE status = 'closed' AND closed < ?", (cutoff,)
+            )
+            await db.execute(
+                "DELETE FROM ticket_replies WHERE ticket_id NOT IN (SELECT id FROM tickets)"
             )
             await db.execute("DELETE FROM updates WHERE ts < ?", (cutoff,))
             await db.execute(

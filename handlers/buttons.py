@@ -9,6 +9,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.channel import action_answer
 from bot.contract import (
     Action,
     ElderMode,
@@ -16,8 +17,6 @@ from bot.contract import (
     LocalCards,
     Menu,
     Near,
-    NoneOfThese,
-    OpenTopic,
     Person,
     PickLanguage,
     SetLanguage,
@@ -61,28 +60,11 @@ async def run_action(update: Update, context: Context, action: Action | None) ->
         context.lang,
         context.prefs.elder,
     )
+    answered = action_answer(context.responder, action, lang, elder)
+    if answered is not None:
+        await reply_answer(message, answered[0], context, answered[1])
+        return
     match action:
-        case OpenTopic(topic) if topic in kb.topics:
-            await reply_answer(
-                message,
-                context.responder.faq(topic, lang, elder=elder),
-                context,
-                f"[button] {topic}",
-            )
-        case Person():
-            await reply_answer(
-                message,
-                context.responder.intent("handoff", lang, elder),
-                context,
-                "[button] person",
-            )
-        case NoneOfThese():
-            await reply_answer(
-                message,
-                context.responder.intent("fallback", lang, elder),
-                context,
-                "[button] none of these",
-            )
         case ElderMode():
             await toggle_elder(update, context, not elder)
         case PickLanguage():

@@ -11,7 +11,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.casework import add_complaint
+from bot.casework import add_complaint, complaint_note
 from bot.contract import SkipDate, encode
 from bot.storage import Draft
 from handlers.context import Context, message_of, query_of
@@ -83,8 +83,7 @@ async def _file(update: Update, context: Context, draft: Draft, happened_on: str
     )
     staff_chat = context.settings.STAFF_CHAT_ID
     if staff_chat is not None:
-        note = f"📝 投诉 {complaint.reference} · 语言 {lang}\n地点：{complaint.place}\n情况：{complaint.what}\n日期：{complaint.happened_on or '（未填）'}"
-        await context.bot.send_message(chat_id=staff_chat, text=clip(note))
+        await context.bot.send_message(chat_id=staff_chat, text=clip(complaint_note(complaint)))
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer, Query, Want
+from bot.channel import Session
 from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language
@@ -51,19 +52,8 @@ class BotData:
         self.knowledge_signature: tuple[Any, ...] = ()
 
 
-class UserData:
-    """What the bot remembers about one user between their updates (in memory only)."""
-
-    def __init__(self) -> None:
-        self.last: tuple[str, Answer] | None = (
-            None  # the last question and its answer, for a ticket or 👎
-        )
-        self.want: Want | None = None  # what the user last asked to find nearby
-        self.location: tuple[float, float] | None = None  # the last shared location
-
-    def clear(self) -> None:
-        """Forget everything (/forget)."""
-        self.__init__()  # type: ignore[misc]  # the same defaults as a new user
+class UserData(Session):
+    """What the bot remembers about one Telegram user between their updates (bot.channel.Session, in memory only)."""
 
 
 class Context(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

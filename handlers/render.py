@@ -10,30 +10,14 @@ from typing import Any
 from cachetools import LRUCache
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
+from bot import channel
 from bot.answer import Answer
-from bot.contract import (
-    ELDER_BUTTONS,
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    MENU,
-    WANTS,
-    Action,
-    Complain,
-    ElderMode,
-    Feedback,
-    Menu,
-    Near,
-    NoneOfThese,
-    OpenTopic,
-    PickLanguage,
-    SetLanguage,
-    encode,
-)
+from bot.channel import Rows
+from bot.contract import Action, encode
 from bot.knowledge import Knowledge
 from bot.where import link_line, local_cards
 
 LIMIT = 4096
-COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
 
 
 @dataclass(frozen=True)
@@ -79,37 +63,30 @@ def split_html(text: str, limit: int = LIMIT) -> tuple[str, ...]:
     return tuple(c for c in chunks if c)
 
 
+def inline(rows: Rows) -> InlineKeyboardMarkup:
+    """Plain button rows (bot.channel) as a Telegram inline keyboard."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=encode(b.action)) for b in row]
+            for row in rows
+        ]
+    )
+
+
 def topic_button(kb: Knowledge, topic_id: str, lang: str) -> InlineKeyboardButton:
     """A button that opens one topic."""
-    title = kb.text(f"topic.{topic_id}", lang) if f"topic.{topic_id}" in kb.ui else topic_id
-    return InlineKeyboardButton(title, callback_data=encode(OpenTopic(topic_id)))
+    button = channel.topic_button(kb, topic_id, lang)
+    return InlineKeyboardButton(button.label, callback_data=encode(button.action))
 
 
 def menu_keyboard(kb: Knowledge, lang: str) -> InlineKeyboardMarkup:
     """The main needs as buttons, two a row; the Chinese menu also offers 长辈模式."""
-    buttons = [
-        InlineKeyboardButton(kb.text(key, lang), callback_data=encode(action))
-        for key, action in MENU
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    if lang == "zh":
-        rows.append(
-            [InlineKeyboardButton(kb.text("btn.elder", lang), callback_data=encode(ElderMode()))]
-        )
-    rows.append(
-        [InlineKeyboardButton(kb.text("btn.language", lang), callback_data=encode(PickLanguage()))]
-    )
-    return InlineKeyboardMarkup(rows)
+    return inline(channel.menu_rows(kb, lang))
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """The five languages, each named in itself."""
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=encode(SetLanguage(code)))]
-            for code in LANGUAGES
-        ]
-    )
+    return inline(channel.language_rows())
 
 
 def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup:
@@ -117,30 +94,19 @@ def reply_keyboard(kb: Knowledge, lang: str, elder: bool) -> ReplyKeyboardMarkup
     location = KeyboardButton(kb.text("btn.location", lang), request_location=True)
     if not elder:
         return ReplyKeyboardMarkup([[location]], resize_keyboard=True, is_persistent=True)
-    labels = [KeyboardButton(kb.text(key, lang)) for key in ELDER_BUTTONS]
+    labels = [KeyboardButton(label) for label in channel.elder_labels(kb, lang)]
     rows = [labels[i : i + 2] for i in range(0, len(labels), 2)] + [[location]]
     return ReplyKeyboardMarkup(rows, resize_keyboard=False, is_persistent=True)
 
 
 def button_label_action(kb: Knowledge, text: str) -> Action | None:
     """The action a reply-keyboard label stands for, in any language (elder mode's big buttons)."""
-    for key, action in MENU:
-        texts = kb.ui.get(key)
-        if texts and text.strip() in (texts.get(lang) for lang in LANGUAGES):
-            return action
-    return None
+    return channel.label_action(kb, text)
 
 
 def want_keyboard(kb: Knowledge, lang: str, current: str | None) -> InlineKeyboardMarkup:
     """Switch what to look for near the shared location."""
-    buttons = [
-        InlineKeyboardButton(
-            ("• " if want == current else "") + kb.text(f"want.{want}", lang),
-            callback_data=encode(Near(want)),
-        )
-        for want in WANTS
-    ]
-    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+    return inline(channel.want_rows(kb, lang, current))
 
 
 KEYBOARDS = 10_000  # answer keyboards kept per snapshot, most recently used first
@@ -168,6 +134,7 @@ class _Keyboards:
             answer.suggestions,
             answer.want,
             answer.links,
+            answer.more is not None,
         )
         if key not in self.boards:
             self.boards[key] = _build_answer_keyboard(answer, kb)
@@ -184,53 +151,12 @@ def answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | Non
 
 
 def _build_answer_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
-    """Map links first (URL buttons), then the answer's own buttons."""
-    board = _own_keyboard(answer, kb)
+    """Map links first (URL buttons), then the answer's own buttons (bot.channel decides; this only converts)."""
+    board = inline(channel.answer_rows(answer, kb))
     if not answer.links:
         return board
     rows = [[InlineKeyboardButton(link.label, url=link.url)] for link in answer.links]
-    return InlineKeyboardMarkup(
-        rows + [list(row) for row in (board.inline_keyboard if board else ())]
-    )
-
-
-def _own_keyboard(answer: Answer, kb: Knowledge) -> InlineKeyboardMarkup | None:
-    """Related topics and feedback, or a clarify's suggestions."""
-    lang = answer.lang
-    if answer.kind == "clarify":
-        rows = [[topic_button(kb, topic_id, lang)] for topic_id in answer.suggestions]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    kb.text("clarify_none", lang), callback_data=encode(NoneOfThese())
-                )
-            ]
-        )
-        return InlineKeyboardMarkup(rows)
-    if answer.kind in ("fallback", "greeting"):
-        return menu_keyboard(kb, lang)
-    if answer.kind == "nearby":
-        return want_keyboard(kb, lang, answer.want)
-    rows = [
-        [topic_button(kb, topic_id, lang)]
-        for topic_id in answer.related[:3]
-        if topic_id in kb.topics
-    ]
-    if answer.topic in COMPLAINT_TOPICS:
-        rows.insert(
-            0,
-            [InlineKeyboardButton(kb.text("btn.complain", lang), callback_data=encode(Complain()))],
-        )
-    if answer.kind in ("faq", "place"):
-        subject = answer.topic or (answer.places[0] if answer.places else "")
-        rows.append(
-            [
-                InlineKeyboardButton("👍", callback_data=encode(Feedback(True, subject))),
-                InlineKeyboardButton("👎", callback_data=encode(Feedback(False, subject))),
-            ]
-        )
-    rows.append([InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows + [list(row) for row in board.inline_keyboard])
 
 
 def render(answer: Answer, kb: Knowledge) -> Reply:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message
+from telegram import Bot, Message
 
 from bot.answer import Answer
-from bot.casework import link_ticket, open_ticket
+from bot.casework import Ticket, link_ticket, open_ticket, ticket_card
 from bot.chat import without_help_desk
+from bot.storage import Store
 from bot.where import NEAR_M
 from handlers.context import Context
-from handlers.render import Reply, clip, render
+from handlers.render import Reply, clip, escape, render, split_html
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +52,14 @@ async def hand_off(
         bot_text,
         zh_text,
     )
-    lines = [
-        f"🎫 工单 #{ticket.id} · 语言 {answer.lang}",
-        f"问题：{last_question or question or '（无）'}",
-        f"机器人回答：{bot_text[:1200] or '（无）'}",
-    ]
-    if answer.lang != "zh" and zh_text:
-        lines.append(f"中文版：{zh_text[:1200]}")
-    lines.append("回复本条消息即可答复用户；/send 主题ID 发送标准答案；/close 关闭工单。")
-    posted = await message.get_bot().send_message(chat_id=staff_chat, text=clip("\n".join(lines)))
-    await link_ticket(context.store, ticket.id, staff_chat, posted.message_id)
+    await post_ticket(message.get_bot(), context.store, staff_chat, ticket)
     return answer
+
+
+async def post_ticket(bot: Bot, store: Store, staff_chat: int, ticket: Ticket) -> None:
+    """Post a ticket of any channel into the staff group and remember the message staff reply to."""
+    posted = await bot.send_message(chat_id=staff_chat, text=clip(ticket_card(ticket)))
+    await link_ticket(store, ticket.id, staff_chat, posted.message_id)
 
 
 async def reply_answer(
@@ -91,3 +89,29 @@ async def reply_answer(
         )
     except Exception:
         log.exception("could not log the event")
+
+
+class TelegramDesk:
+    """The staff group as the help desk of other channels (bot.casework.Desk): the web's tickets and complaints."""
+
+    def __init__(self, bot: Bot, store: Store, staff_chat: int) -> None:
+        self.bot, self.store, self.staff_chat = bot, store, staff_chat
+
+    async def post_ticket(self, ticket: Ticket) -> None:
+        """Post the ticket; staff reply to it as to any other."""
+        await post_ticket(self.bot, self.store, self.staff_chat, ticket)
+
+    async def post_note(self, text: str) -> None:
+        """A note for staff (a complaint filed on the web)."""
+        await self.bot.send_message(chat_id=self.staff_chat, text=clip(text))
+
+
+class TelegramCourier:
+    """Staff replies to Telegram users, sent by the bot (bot.casework.Courier), from any console."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, text: str) -> None:
+        for chunk in split_html(escape(text)):
+            await self.bot.send_message(chat_id=chat_id, text=chunk)

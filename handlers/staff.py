@@ -14,14 +14,14 @@ import logging
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.answer import Query
-from bot.casework import Ticket, close_ticket, ticket_for_message
-from bot.engine import ask
+from bot.casework import Ticket, close_ticket, deliver, ticket_for_message
+from bot.engine import gloss
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
+from bot.storage import Store
 from handlers.context import Context, message_of
 from handlers.render import Reply, escape, render, split_html
-from handlers.reply import send
+from handlers.reply import TelegramCourier, send
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +93,17 @@ async def staff_reply(update: Update, context: Context) -> None:
     if ticket is None:
         return  # an ordinary conversation among staff
     text = f"{context.kb.text('staff_reply', ticket.lang)}\n{message.text}"
-    await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。")
+    await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。", context.store)
 
 
-async def _deliver(message: Message, ticket: Ticket, text: str, confirmation: str) -> None:
-    for chunk in split_html(escape(text)):
-        await message.get_bot().send_message(chat_id=ticket.chat_id, text=chunk)
+async def _deliver(
+    message: Message, ticket: Ticket, text: str, confirmation: str, store: Store
+) -> None:
+    """Send staff's words to the ticket's user in their channel; the reply joins the ticket's history."""
+    author = message.from_user
+    staff = f"Telegram: {author.full_name}" if author else "Telegram"
+    await deliver(store, ticket, text, staff, TelegramCourier(message.get_bot()))
+    log.info("staff %s replied to ticket #%d", staff, ticket.id)
     await send(message, Reply((escape(confirmation),)))
 
 
@@ -126,6 +131,7 @@ async def send_command(update: Update, context: Context) -> None:
         ticket,
         answer.text,
         f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
+        context.store,
     )
 
 
@@ -140,16 +146,15 @@ async def close_command(update: Update, context: Context) -> None:
         ticket,
         context.kb.text("handoff_closed", ticket.lang),
         f"✓ 工单 #{ticket.id} 已关闭。",
+        context.store,
     )
 
 
 async def staff_query(message: Message, context: Context, text: str) -> None:
     """A staff member forwards or types a visitor's question: answer in the visitor's language, Chinese below."""
-    # The text decides the language, not the staff member's settings.
-    answer = await ask(context.responder, Query(text=text))
+    answer, chinese = await gloss(context.responder, text)
     body = answer.text
-    if answer.lang != "zh":
-        chinese = context.responder.in_language(answer, "zh")
+    if chinese is not None:
         body += f"\n\n—— {context.kb.text('staff_note_zh', 'zh').rstrip('：:')} ——\n{chinese.text}"
     reply = render(answer.model_copy(update={"text": body}), context.kb)
     await send(message, Reply(reply.chunks, None))

@@ -18,8 +18,10 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.answer import Query
+from bot.bench import CACHE
 from bot.engine import Engine
 from bot.evaluation import load_cases
+from bot.semantic import Semantic
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from handlers.app import build_application, builder
 from handlers.context import message_of
@@ -89,8 +91,10 @@ def _replier(replies: dict[str, Reply]) -> Any:
     return reply
 
 
-async def measure_async(engine: Engine, n: int) -> dict[str, float]:
-    """Updates per second of PayHelp, the reply bot and the echo bot, and their ratios."""
+async def measure_async(
+    engine: Engine, n: int, semantic_engine: Engine | None = None
+) -> dict[str, float]:
+    """Updates per second of PayHelp (lexical; and with semantic evidence when given), the reply bot and the echo bot."""
     updates = _updates(n)
     kb = engine.responder.kb
     texts = {u["message"]["text"] for u in updates}
@@ -102,6 +106,11 @@ async def measure_async(engine: Engine, n: int) -> dict[str, float]:
             DATABASE_PATH=Path(folder) / "bench.sqlite3",
         )
         payhelp = await _rate(build_application(settings, engine, FakeRequest()), updates)
+        semantic = (
+            await _rate(build_application(settings, semantic_engine, FakeRequest()), updates)
+            if semantic_engine is not None
+            else 0.0
+        )
     reply = await _rate(_bare(settings, _replier(replies)), updates)
     echo = await _rate(_bare(settings, _echo), updates)
     return {
@@ -112,9 +121,19 @@ async def measure_async(engine: Engine, n: int) -> dict[str, float]:
         "ratio": round(payhelp / echo, 3),
         "reply_ratio": round(reply / echo, 3),
         "own_work_ratio": round(payhelp / reply, 3),
+        **(
+            {
+                "payhelp_semantic_ups": round(semantic, 1),
+                "semantic_own_work_ratio": round(semantic / reply, 3),
+            }
+            if semantic_engine is not None
+            else {}
+        ),
     }
 
 
 def measure(n: int) -> dict[str, float]:
-    """Synchronous wrapper for the bench command."""
-    return asyncio.run(measure_async(Engine.load(BUNDLED_KNOWLEDGE), n))
+    """Synchronous wrapper for the bench command: PayHelp lexical, then with semantic evidence (vectors settled)."""
+    semantic = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(CACHE))
+    semantic.settle()
+    return asyncio.run(measure_async(Engine.load(BUNDLED_KNOWLEDGE), n, semantic))

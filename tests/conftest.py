@@ -46,6 +46,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
                 "DEFAULT_LANGUAGE",
                 "LOG_LEVEL",
                 "SEMANTIC_",
+                "WEB_",
             )
         ):
             monkeypatch.delenv(name, raising=False)

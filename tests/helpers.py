@@ -50,6 +50,7 @@ def run_process(
                 "DEFAULT_LANGUAGE",
                 "LOG_LEVEL",
                 "DATABASE_PATH",
+                "WEB_",
             )
         )
     }

@@ -59,6 +59,23 @@ def message(
     return {"update_id": next(_ids), "message": msg}
 
 
+def group_reply(text: str, reply_to: int, user_id: int, group: int) -> dict[str, Any]:
+    """A staff member's message in the staff group replying to the bot's message `reply_to` (a ticket)."""
+    return message(
+        text,
+        user_id=user_id,
+        lang="zh",
+        chat_id=group,
+        kind="supergroup",
+        reply_to_message={
+            "message_id": reply_to,
+            "date": 0,
+            "text": "🎫",
+            "chat": {"id": group, "type": "supergroup", "title": "desk"},
+        },
+    )
+
+
 def callback(
     data: str, user_id: int = 7, lang: str | None = "en", with_message: bool = True
 ) -> dict[str, Any]:

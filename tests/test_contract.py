@@ -10,14 +10,17 @@ import pytest
 
 from bot import contract
 from bot.contract import (
+    CALL_LINES,
     ELDER_BUTTONS,
     INTENT_TEXTS,
     MENU,
+    STAFF_TEXTS,
     UI,
     Complain,
     ElderMode,
     Feedback,
     Menu,
+    More,
     Near,
     NoneOfThese,
     OpenTopic,
@@ -36,21 +39,20 @@ FAMILIES = {
     "accept.",
     "service.",
     "cmd.",
+    "call.",
 }  # prefixes of keys the code builds from a value
 OPTIONAL = {"topic."}  # a topic's button title; the id is shown without one
 # Where the code passes a key in a variable, the values it can hold: the menu, the big buttons, the responder's one-text answers.
 VARIABLE_KEYS = {
-    "handlers/render.py": {key for key, _ in MENU} | set(ELDER_BUTTONS),
+    "bot/channel.py": {key for key, _ in MENU} | set(ELDER_BUTTONS),
     "bot/responder.py": set(INTENT_TEXTS),
+    "handlers/web/console.py": {f"staff.{name}" for name in STAFF_TEXTS},
 }
 
 
 def _code_files() -> list[Path]:
-    return sorted(
-        path
-        for path in ROOT.glob("*/*.py")
-        if path.parts[-2] not in ("tests", "scripts", "knowledge")
-    )
+    """The code that may ask for interface texts: bot/ and handlers/ with its channel packages."""
+    return sorted(path for folder in ("bot", "handlers") for path in (ROOT / folder).rglob("*.py"))
 
 
 def asked_for() -> tuple[dict[str, set[tuple[str, ...]]], set[str], dict[str, list[str]]]:
@@ -101,11 +103,19 @@ def test_every_interface_text_the_code_asks_for_is_declared_with_the_placeholder
     assert declared_static - used == set()  # nothing declared that no code asks for
 
 
+def test_every_call_line_has_its_text_with_the_phone_only_where_it_has_one() -> None:
+    assert {line: UI[f"call.{line}"] for line in CALL_LINES} == {
+        "card-bank": (),
+        "complaint-line": ("phone",),
+        "service-center": (),
+    }
+
+
 def test_the_checker_finds_a_key_the_contract_lacks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = tmp_path / "channel"
-    package.mkdir()
+    package = tmp_path / "handlers" / "web"  # a channel package one level down is read too
+    package.mkdir(parents=True)
     (package / "page.py").write_text(
         'def f(kb):\n    return kb.text("no_such_key", "en", n=1) + kb.text(f"want.{x}", "en")\n'
     )
@@ -127,6 +137,7 @@ ACTIONS = [
     Near("service-center"),
     Complain(),
     SkipDate(),
+    More("atm-foreign-card"),
 ]
 
 
@@ -150,10 +161,13 @@ def test_callback_data_keeps_the_wire_format_of_buttons_already_sent() -> None:
         "w:service-center",
         "c",
         "cs",
+        "mo:atm-foreign-card",
     ]
 
 
-@pytest.mark.parametrize("data", [None, "", "x", "l:de", "w:pizza", "f:2:atm", "t:", "cs:", 42])
+@pytest.mark.parametrize(
+    "data", [None, "", "x", "l:de", "w:pizza", "f:2:atm", "t:", "cs:", "mo:", 42]
+)
 def test_data_we_never_sent_decodes_to_nothing(data: object) -> None:
     assert decode(data) is None
 

@@ -58,7 +58,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_every_command_has_one_entry_in_the_dispatch_table() -> None:
     from bot.cli import DISPATCH
 
-    assert sorted(DISPATCH) == sorted(name for name in _commands() if name != "kb")
+    assert sorted(DISPATCH) == sorted(name for name in _commands() if name not in ("kb", "staff"))
 
 
 def test_the_bot_never_loads_the_benchmark_code() -> None:
@@ -66,7 +66,7 @@ def test_the_bot_never_loads_the_benchmark_code() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, bot.cli, handlers.app; print(sorted(m for m in ('bot.bench', 'bot.synthetic', 'handlers.throughput', 'handlers.fake_api') if m in sys.modules))"
+    probe = "import sys, bot.cli, handlers.app, handlers.serve; print(sorted(m for m in ('bot.bench', 'bot.synthetic', 'handlers.throughput', 'handlers.web.throughput', 'handlers.fake_api') if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
@@ -82,3 +82,10 @@ def test_make_test_runs_ruff_and_mypy_before_the_tests() -> None:
         "$(BIN)/ruff format --check .",
         "$(BIN)/mypy",
     ]
+
+
+def test_the_readme_shows_the_chat_page_and_the_dashboard() -> None:
+    readme = (ROOT / "README.md").read_text()
+    shots = re.findall(r"!\[[^\]]*\]\((docs/[^)]+\.png)\)", readme)
+    assert shots == ["docs/web-phone.png", "docs/web-kiosk.png", "docs/staff-dashboard.png"]
+    assert all((ROOT / shot).is_file() for shot in shots)

@@ -28,7 +28,10 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
         "startup_s",
         "memory_mb",
         "telegram",
+        "web",
     } <= data.keys()
+    assert set(data["web"]) == {"requests", "concurrency", "rps", "p50_ms", "p99_ms"}
+    assert "Web API (POST /api/v1/ask" in text
     assert list(data["quality"]) == ["written", "real (tuning half)", "real (held out)"]
     assert set(data["quality"]["real (held out)"]) == {"payhelp", "lexical", "peer", "baseline"}
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
@@ -42,8 +45,10 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
         "ratio",
         "reply_ratio",
         "own_work_ratio",
+        "payhelp_semantic_ups",
+        "semantic_own_work_ratio",
     }
-    assert "reply bot" in text
+    assert "reply bot" in text and "PayHelp with semantic evidence" in text
 
 
 def test_percentile() -> None:

@@ -101,8 +101,8 @@ def test_chat_from_a_pipe_prints_one_answer_per_line() -> None:
     assert "passport" in lines[0].lower()
 
 
-def test_run_without_token_is_the_terminal_chat() -> None:
-    result = run_process("run", stdin="hello\n")
+def test_run_without_token_and_web_is_the_terminal_chat() -> None:
+    result = run_process("run", stdin="hello\n", env={"WEB_PORT": "0"})
     assert (result.returncode, len(result.stdout.splitlines())) == (0, 1)
 
 
@@ -216,3 +216,43 @@ def test_coordinates_off_the_globe_are_refused() -> None:
     )
     with pytest.raises(ValidationError):
         Query(lat=95, lon=200)
+
+
+def test_ask_json_gives_the_steps_and_the_rest_as_fields(engine: Engine) -> None:
+    code, out = run_cli("ask", "where can I exchange money", "--json")
+    answer = json.loads(out)
+    expected = engine.responder.faq("currency-exchange", "en")
+    assert (code, answer["text"], answer["more"]) == (0, expected.text, expected.more)
+    thanks = json.loads(run_cli("ask", "thanks", "--json")[1])
+    assert (thanks["kind"], thanks["text"], thanks["more"]) == (
+        "thanks",
+        engine.responder.kb.text("thanks", "en"),
+        None,
+    )
+
+
+def test_ask_text_prints_the_steps_then_background_and_sources(engine: Engine) -> None:
+    code, out = run_cli("ask", "where can I exchange money")
+    faq = engine.responder.faq("currency-exchange", "en")
+    assert (code, out) == (0, f"{faq.text}\n\n{faq.more}\n")
+
+
+def test_chat_more_shows_the_last_answers_background_once(engine: Engine) -> None:
+    kb = engine.responder.kb
+    code, out = run_cli(
+        "chat", stdin="where can I exchange money\n/more\nmore\nthanks\n/elder\n我被骗了怎么办\n"
+    )
+    faq = engine.responder.faq("currency-exchange", "en")
+    assert faq.more and kb.text("more_hint", "en") in as_text(faq, kb)
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            as_line(faq, kb),
+            as_line(engine.responder.more("currency-exchange", "en"), kb),
+            kb.text("more_none", "en"),
+            kb.text("thanks", "en"),
+            kb.text("elder_on", "en"),
+            as_line(engine.responder.faq("fraud-safety", "zh", elder=True), kb),
+        ],
+    )
+    assert "12363" not in out.splitlines()[-1]

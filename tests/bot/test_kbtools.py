@@ -77,9 +77,6 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)
 
 
-@pytest.mark.xfail(
-    reason="with the content merged on 2026-12-06 questions-7 measured 89.3% (bar 90%); see the session note"
-)
 def test_quality_bar_on_the_held_out_sets(held_out: dict) -> None:
     """top-1 ≥ 90%; language ≥ 97%; answered but wrong ≤ 5% — on questions tuning never saw."""
     assert held_out["questions"] >= 150
@@ -88,10 +85,6 @@ def test_quality_bar_on_the_held_out_sets(held_out: dict) -> None:
     assert held_out["answered_but_wrong"] <= 0.05
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="not met on the held-out set (2026-12-06: en 81.8%, fallbacks 70% of 10); strict: remove this mark when it passes",
-)
 def test_quality_bar_per_language_and_for_fallbacks_on_the_held_out_sets(held_out: dict) -> None:
     """top-1 ≥ 85% in each language; out-of-scope questions fall back ≥ 90%."""
     assert min(held_out["top1_by_language"].values()) >= 0.85

@@ -145,6 +145,26 @@ MISTAKES = [
         "knowledge/places/zz.yaml:8: summary.en: write plain text, not HTML or Markdown: '[map](https://example.com)' (in extra-atm)",
     ),
     (
+        "complaint call without its phone",
+        "faq",
+        TOPIC + "  call:\n    line: complaint-line\n    source: x\n",
+        "knowledge/faq/zz.yaml:19: call: Value error, complaint-line needs its phone (in extra-topic)",
+    ),
+    (
+        "a phone for the card's bank",
+        "faq",
+        TOPIC + "  call:\n    line: card-bank\n    phone: '95555'\n    source: x\n",
+        "knowledge/faq/zz.yaml:19: call: Value error, card-bank has no phone of ours (it is on the card, or there is none) (in extra-topic)",
+    ),
+    (
+        "a call the short text already gives",
+        "faq",
+        TOPIC
+        + "  short:\n    zh: 打12363\n"
+        + "  call:\n    line: complaint-line\n    phone: '12363'\n    source: x\n",
+        "knowledge/faq/zz.yaml:21: call: Value error, short.zh already gives 12363; leave call out (in extra-topic)",
+    ),
+    (
         "not a list",
         "faq",
         "id: lonely\n",

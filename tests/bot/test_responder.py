@@ -135,24 +135,27 @@ def test_traditional_chinese_gets_the_zh_answer(engine: Engine) -> None:
     assert (answer.kind, answer.topic, answer.lang) == ("faq", "currency-exchange", "zh")
 
 
-def test_elder_mode_is_short_and_ends_with_a_phone_number(engine: Engine) -> None:
+def test_elder_mode_is_short_and_ends_with_where_to_ask_in_person(engine: Engine) -> None:
+    kb = engine.responder.kb
     full = ask(engine, "哪里可以换钱")
     short = engine.answer(Query(text="哪里可以换钱", elder=True))
-    assert short.topic == full.topic
-    assert len(short.text) < len(full.text)
-    assert short.text.rstrip().endswith(
-        engine.responder.kb.text("elder_call", "zh", phone="12363").rstrip()
+    assert (short.topic, full.topic) == ("currency-exchange", "currency-exchange")
+    assert short.text == (
+        kb.topics["currency-exchange"].short.zh.rstrip()
+        + "\n\n"
+        + kb.text("call.service-center", "zh")
     )
+    assert len(short.text) < len(full.text)
 
 
 def test_clarify_offers_up_to_three_topics(engine: Engine) -> None:
     kb = engine.responder.kb
     answer = engine.responder._faq_or_clarify(
         [
-            _scored("cash-rights", 0.35),
-            _scored("cash-refusal-complaint", 0.34),
-            _scored("complaints", 0.33),
-            _scored("change-pack", 0.32),
+            _scored("cash-rights", 0.55),
+            _scored("cash-refusal-complaint", 0.54),
+            _scored("complaints", 0.53),
+            _scored("change-pack", 0.52),
         ],
         _decision("en"),
         elder=False,
@@ -186,18 +189,29 @@ def _decision(lang: str):
     "query",
     [
         Query(text="平遥古城能刷卡吗", elder=True),
-        Query(text="明天天气怎么样", elder=True),
         Query(lat=42.9, lon=129.5, hint="zh", elder=True),
+        Query(text="您好", elder=True),
+        Query(text="谢谢", elder=True),
     ],
 )
-def test_elder_mode_ends_every_answer_with_the_phone(engine: Engine, query: Query) -> None:
-    answer = engine.answer(query)
-    assert answer.text.endswith(engine.responder.kb.text("elder_call", answer.lang, phone="12363"))
+def test_elder_mode_adds_no_phone_where_no_call_fits(engine: Engine, query: Query) -> None:
+    elder = engine.answer(query)
+    plain = engine.answer(query.model_copy(update={"elder": False}))
+    assert (elder.text, "12363" in elder.text) == (plain.text, False)
 
 
-def test_elder_mode_button_answers_end_with_the_phone(engine: Engine) -> None:
-    answer = engine.responder.intent("fallback", "zh", elder=True)
-    assert answer.text.endswith(engine.responder.kb.text("elder_call", "zh", phone="12363"))
+def test_an_elder_fallback_says_where_to_ask_in_person(engine: Engine) -> None:
+    kb = engine.responder.kb
+    typed = engine.answer(Query(text="明天天气怎么样", elder=True))
+    pressed = engine.responder.intent("fallback", "zh", elder=True)
+    expected = kb.text("fallback", "zh") + "\n\n" + kb.text("call.service-center", "zh")
+    assert (typed.kind, typed.text, pressed.text) == ("fallback", expected, expected)
+
+
+def test_an_elder_handoff_gives_no_complaint_line(engine: Engine) -> None:
+    answer = engine.responder.intent("handoff", "zh", elder=True)
+    assert answer.text == engine.responder.kb.text("handoff", "zh")
+    assert "12363" not in answer.text
 
 
 def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> None:
@@ -205,9 +219,37 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 
     text = "my laptop bluetooth headphones will not pair"
     without_gate = Responder(
-        engine.responder.kb, thresholds=Thresholds(coverage=0.0), matcher=engine.responder.matcher
+        engine.responder.kb,
+        thresholds=Thresholds(coverage=0.0, clarify=0.26),
+        matcher=engine.responder.matcher,
     )
     assert (ask(engine, text).kind, without_gate.answer(Query(text=text)).kind) == (
         "fallback",
         "clarify",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Tôi có thể đổi tiền ở sân bay không?", "currency-exchange"),
+        ("Wie bezahle ich in China ohne WeChat?", "mobile-pay-setup"),
+    ],
+)
+def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
+    engine: Engine, text: str, topic: str
+) -> None:
+    from bot.responder import Responder, Thresholds
+
+    alone = Responder(
+        engine.responder.kb,
+        thresholds=Thresholds(agree_answer=9.0),
+        matcher=engine.responder.matcher,
+        semantic=engine.responder.semantic,
+    )
+    answer = ask(engine, text)
+    assert (answer.kind, answer.topic, alone.answer(Query(text=text)).kind) == (
+        "faq",
+        topic,
+        "fallback",
     )

@@ -83,9 +83,11 @@ def test_lexical_answers_until_the_vectors_are_ready(tmp_path: Path) -> None:
         True,
         "currency-exchange",
     )
+    vague = "I am worried about how I will pay for things on my trip"
+    engine.answer(Query(text=vague))
     assert (
-        "where can I exchange money" in encoder.encoded
-    )  # the message itself was encoded once the index was up
+        vague in encoder.encoded
+    )  # a message the words do not settle is encoded once the index is up
 
 
 def test_a_cache_that_cannot_be_opened_only_costs_time(
@@ -248,3 +250,14 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
     finally:
         gate.set()
         await bot.stop()
+
+
+def test_a_question_the_words_settle_is_answered_without_encoding(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    assert engine.settle(timeout=60)
+    encoder.encoded.clear()
+    clear = engine.answer(Query(text="where can I exchange money"))
+    assert (clear.topic, encoder.encoded) == ("currency-exchange", [])
+    engine.answer(Query(text="I am worried about how I will pay for things on my trip"))
+    assert encoder.encoded == ["I am worried about how I will pay for things on my trip"]

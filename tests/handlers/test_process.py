@@ -25,6 +25,7 @@ def _start(api: LoopbackBotAPI, tmp_path: Path, **env: str) -> subprocess.Popen[
         DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
         LOG_LEVEL="DEBUG",
         TELEGRAM_RATE_LIMIT="0",
+        WEB_PORT="0",  # Telegram alone: these tests are about its process
         **env,
     )
     # stderr goes to a file: a pipe nobody reads fills up and blocks the bot's DEBUG logging
@@ -192,6 +193,7 @@ def test_telegram_unreachable_is_one_line_not_a_traceback(tmp_path: Path) -> Non
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": base,
             "DATABASE_PATH": str(tmp_path / "db"),
+            "WEB_PORT": "0",
         },
         timeout=60,
     )
@@ -214,6 +216,7 @@ def test_a_token_telegram_rejects_is_one_line(tmp_path: Path) -> None:
                 "TELEGRAM_BOT_TOKEN": TOKEN,
                 "TELEGRAM_BASE_URL": api.base_url,
                 "DATABASE_PATH": str(tmp_path / "db"),
+                "WEB_PORT": "0",
             },
             timeout=60,
         )

@@ -13,7 +13,7 @@ from handlers.render import render
 from tests.handlers.test_reliability import valid_telegram_html
 
 ENGINE = Engine.load(BUNDLED_KNOWLEDGE)
-KINDS = {"faq", "place", "clarify", "greeting", "handoff", "fallback"}
+KINDS = {"faq", "place", "clarify", "greeting", "thanks", "handoff", "fallback"}
 any_text = st.text(max_size=5000) | st.text(
     alphabet=st.sampled_from(list("<>&'\"*_[]`\u200b\u202e換钱환전обменATMvisa 😀\n")), max_size=300
 )

@@ -1,0 +1,163 @@
+"""What every channel shares: an Answer as plain parts (text and rows of labelled actions), the
+menus, and what one conversation remembers. Telegram turns the parts into inline keyboards, the web
+into HTML buttons; neither repeats the other's logic, and this module knows neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answer import Answer, Want
+from bot.contract import (
+    ELDER_BUTTONS,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    MENU,
+    WANTS,
+    Action,
+    Complain,
+    ElderMode,
+    Feedback,
+    Menu,
+    More,
+    Near,
+    NoneOfThese,
+    OpenTopic,
+    Person,
+    PickLanguage,
+    SetLanguage,
+)
+from bot.knowledge import Knowledge
+from bot.responder import Responder
+
+COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
+
+
+@dataclass(frozen=True)
+class Button:
+    """A labelled action: what a button says and what pressing it asks for."""
+
+    label: str
+    action: Action
+
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An answer as every channel shows it: plain (unescaped) text and rows of buttons."""
+
+    text: str
+    rows: Rows = ()
+
+
+class Session:
+    """What one conversation remembers between messages (in memory only): Telegram's user_data, a web session."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, Answer] | None = (
+            None  # the last question and its answer, for a ticket or 👎
+        )
+        self.want: Want | None = None  # what the user last asked to find nearby
+        self.location: tuple[float, float] | None = None  # the last shared location
+
+    def clear(self) -> None:
+        """Forget everything ("forget me")."""
+        Session.__init__(self)
+
+
+def topic_button(kb: Knowledge, topic_id: str, lang: str) -> Button:
+    """A button that opens one topic, titled by ui.yaml's topic.<id> (the id when editors gave none)."""
+    title = kb.text(f"topic.{topic_id}", lang) if f"topic.{topic_id}" in kb.ui else topic_id
+    return Button(title, OpenTopic(topic_id))
+
+
+def menu_rows(kb: Knowledge, lang: str) -> Rows:
+    """The main needs, two a row; the Chinese menu also offers 长辈模式; then the language switch."""
+    buttons = [Button(kb.text(key, lang), action) for key, action in MENU]
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    if lang == "zh":
+        rows.append((Button(kb.text("btn.elder", lang), ElderMode()),))
+    rows.append((Button(kb.text("btn.language", lang), PickLanguage()),))
+    return tuple(rows)
+
+
+def elder_labels(kb: Knowledge, lang: str) -> tuple[str, ...]:
+    """Elder mode's six big buttons, labelled in `lang`."""
+    return tuple(kb.text(key, lang) for key in ELDER_BUTTONS)
+
+
+def language_rows() -> Rows:
+    """The five languages, each named in itself."""
+    return tuple((Button(LANGUAGE_NAMES[code], SetLanguage(code)),) for code in LANGUAGES)
+
+
+def want_rows(kb: Knowledge, lang: str, current: str | None) -> Rows:
+    """Switch what to look for near the shared location (the current one marked)."""
+    buttons = [
+        Button(("• " if want == current else "") + kb.text(f"want.{want}", lang), Near(want))
+        for want in WANTS
+    ]
+    return (tuple(buttons[:2]), tuple(buttons[2:]))
+
+
+def label_action(kb: Knowledge, text: str) -> Action | None:
+    """The action a menu label stands for, in any language (elder mode's big buttons are typed labels)."""
+    for key, action in MENU:
+        texts = kb.ui.get(key)
+        if texts and text.strip() in (texts.get(lang) for lang in LANGUAGES):
+            return action
+    return None
+
+
+def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
+    """The buttons under an answer: a clarify's suggestions, the menu, what to look for nearby,
+    or "more" (an FAQ answer's background and sources), related topics with 👍/👎 and the way back
+    to the menu; after thanks only the way back."""
+    lang = answer.lang
+    if answer.kind == "clarify":
+        picks = tuple((topic_button(kb, topic_id, lang),) for topic_id in answer.suggestions)
+        return (*picks, (Button(kb.text("clarify_none", lang), NoneOfThese()),))
+    if answer.kind in ("fallback", "greeting"):
+        return menu_rows(kb, lang)
+    if answer.kind == "nearby":
+        return want_rows(kb, lang, answer.want)
+    if answer.kind == "thanks":
+        return ((Button(kb.text("btn.back", lang), Menu()),),)
+    rows: list[tuple[Button, ...]] = [
+        (topic_button(kb, topic_id, lang),)
+        for topic_id in answer.related[:3]
+        if topic_id in kb.topics
+    ]
+    if answer.more is not None and answer.topic:
+        rows.insert(0, (Button(kb.text("btn.more", lang), More(answer.topic)),))
+    if answer.topic in COMPLAINT_TOPICS:
+        rows.insert(0, (Button(kb.text("btn.complain", lang), Complain()),))
+    if answer.kind in ("faq", "place"):
+        subject = answer.topic or (answer.places[0] if answer.places else "")
+        rows.append((Button("👍", Feedback(True, subject)), Button("👎", Feedback(False, subject))))
+    rows.append((Button(kb.text("btn.back", lang), Menu()),))
+    return tuple(rows)
+
+
+def action_answer(
+    responder: Responder, action: Action | None, lang: str, elder: bool
+) -> tuple[Answer, str] | None:
+    """The core answer a button asks for, with the question it is recorded as; None for buttons that
+    do something else (menus, settings, feedback). Every channel's buttons answer through this."""
+    match action:
+        case OpenTopic(topic) if topic in responder.kb.topics:
+            return responder.faq(topic, lang, elder=elder), f"[button] {topic}"
+        case More(topic) if topic in responder.kb.topics:
+            return responder.more(topic, lang, elder), f"[more] {topic}"
+        case Person():
+            return responder.intent("handoff", lang, elder), "[button] person"
+        case NoneOfThese():
+            return responder.intent("fallback", lang, elder), "[button] none of these"
+    return None
+
+
+def parts(answer: Answer, kb: Knowledge) -> Parts:
+    """An answer as plain parts, for any channel."""
+    return Parts(answer.text, answer_rows(answer, kb))

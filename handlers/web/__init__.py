@@ -1,0 +1,1 @@
+"""The web channel: a JSON API and a chat page for QR posters, kiosks and WeChat's browser (Starlette)."""

@@ -1,0 +1,40 @@
+"""uvicorn's Server for running inside an event loop someone else owns (`run`, tests, the benchmark)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+class Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the owner of the loop decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def start(app: ASGIApp, host: str, port: int) -> tuple[Server, asyncio.Task[None]]:
+    """Serve `app` on host:port in the running loop; returns when it listens (OSError when it cannot)."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False
+    )
+    server = Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.02)
+    if task.done():
+        task.result()  # raises why it could not start
+        raise OSError(0, f"cannot listen on {host}:{port}")
+    return server, task
+
+
+async def stop(server: Server, task: asyncio.Task[None]) -> None:
+    """Stop serving and wait for open requests (at most 10 s)."""
+    server.should_exit = True
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(task, 10)

@@ -1,0 +1,90 @@
+"""The staff console in a real browser (Debian's chromium): sign in, the inbox refreshing itself, a reply,
+and a forwarded question. Each step saves a screenshot in tests/artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+
+import httpx
+import pytest
+
+from bot.accounts import add_staff
+from bot.engine import Engine
+from bot.settings import Settings
+from bot.storage import Store
+from handlers.web import server as web_server
+from handlers.web.app import build_app
+from tests.helpers import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="browser tests of the staff console skipped: no chromium found (apt-get install chromium fonts-noto-cjk)",
+)
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _web_ticket(client: httpx.AsyncClient, question: str, lang: str) -> str:
+    sid = (await client.post("/api/v1/chat", json={"text": question, "lang": lang})).json()[
+        "session"
+    ]
+    await client.post("/api/v1/chat", json={"action": "h", "session": sid})
+    return str(sid)
+
+
+async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
+    engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    store = Store(tmp_path_factory.mktemp("console") / "console.sqlite3")
+    await add_staff(store, "wang", "correct horse battery")
+    settings = Settings(_env_file=None, DATABASE_PATH=store.path, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
+    server, task = await web_server.start(
+        build_app(settings, engine, store), "127.0.0.1", port := _free_port()
+    )
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    client = httpx.AsyncClient(base_url=url)
+    try:
+        sid = await _web_ticket(client, "연길 공항 환전", "ko")
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+            page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
+            await page.goto(f"{url}/staff")
+            await page.fill('input[name="name"]', "wang")
+            await page.fill('input[name="password"]', "correct horse battery")
+            await page.click('button:has-text("登录")')
+            ticket = page.locator("#ticket-1")
+            await expect(ticket.locator(".question")).to_have_text("연길 공항 환전")
+            await _web_ticket(client, "where can I exchange money", "en")
+            await expect(page.locator("#ticket-2")).to_be_visible(timeout=10_000)  # polled in
+            await page.screenshot(path=str(ARTIFACTS / "staff-inbox.png"), full_page=True)
+            await page.locator("#ticket-1 textarea").fill("您好，机场二楼有兑换柜台。")
+            await page.locator('#ticket-1 button:has-text("回复")').click()
+            await expect(page.locator("#ticket-1 .history p")).to_have_text(
+                [engine.responder.kb.text("staff_reply", "ko") + "\n您好，机场二楼有兑换柜台。"]
+            )
+            await page.screenshot(path=str(ARTIFACTS / "staff-reply.png"), full_page=True)
+            replies = (await client.get(f"/api/v1/replies?session={sid}&after=0")).json()
+            assert [r["text"].split("\n")[-1] for r in replies["replies"]] == [
+                "您好，机场二楼有兑换柜台。"
+            ]
+            await page.goto(f"{url}/staff/ask")
+            await page.fill('textarea[name="text"]', "연길 공항 환전")
+            await page.click('button:has-text("查答案")')
+            await expect(page.locator('.gloss div[lang="zh"] .chinese')).to_be_visible()
+            await page.screenshot(path=str(ARTIFACTS / "staff-forwarded.png"), full_page=True)
+            await browser.close()
+    finally:
+        await client.aclose()
+        await web_server.stop(server, task)
+        await store.close()
