@@ -35,6 +35,7 @@ from bot.contract import (
     Complain,
     ElderMode,
     Feedback,
+    LocalCards,
     Menu,
     Near,
     Person,
@@ -48,6 +49,7 @@ from bot.language import hint_language
 from bot.responder import Responder
 from bot.settings import Settings
 from bot.storage import Prefs, Store
+from bot.where import cards_text
 
 log = logging.getLogger(__name__)
 SESSION_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -270,6 +272,8 @@ class WebChat:
                     lat, lon = state.location
                     located = query.model_copy(update={"lat": lat, "lon": lon, "want": want})
                     await self._answer(turn, state, responder.answer(located), f"[nearby] {want}")
+            case LocalCards():
+                turn.bubbles.append(Bubble(cards_text(kb, lang), menu_rows(kb, lang)))
             case Complain():
                 turn.bubbles.append(Bubble(kb.text("web.complain_place", lang)))
                 turn.form = "complaint"
