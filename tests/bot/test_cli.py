@@ -221,7 +221,11 @@ def test_coordinates_off_the_globe_are_refused() -> None:
 def test_ask_json_gives_the_steps_and_the_rest_as_fields(engine: Engine) -> None:
     code, out = run_cli("ask", "where can I exchange money", "--json")
     answer = json.loads(out)
-    expected = engine.responder.faq("currency-exchange", "en")
+    expected = engine.answer(Query(text="where can I exchange money"))  # a where question
+    assert (expected.topic, expected.more) == (
+        "currency-exchange",
+        engine.responder.faq("currency-exchange", "en").more,
+    )
     assert (code, answer["text"], answer["more"]) == (0, expected.text, expected.more)
     thanks = json.loads(run_cli("ask", "thanks", "--json")[1])
     assert (thanks["kind"], thanks["text"], thanks["more"]) == (
@@ -233,7 +237,7 @@ def test_ask_json_gives_the_steps_and_the_rest_as_fields(engine: Engine) -> None
 
 def test_ask_text_prints_the_steps_then_background_and_sources(engine: Engine) -> None:
     code, out = run_cli("ask", "where can I exchange money")
-    faq = engine.responder.faq("currency-exchange", "en")
+    faq = engine.answer(Query(text="where can I exchange money"))  # the how-to, map links and card
     assert (code, out) == (0, f"{faq.text}\n\n{faq.more}\n")
 
 
@@ -247,7 +251,9 @@ def test_chat_more_shows_the_last_answers_background_once(engine: Engine) -> Non
     assert (code, out.splitlines()) == (
         0,
         [
-            as_line(faq, kb),
+            as_line(
+                engine.answer(Query(text="where can I exchange money")), kb
+            ),  # a where question
             as_line(engine.responder.more("currency-exchange", "en"), kb),
             kb.text("more_none", "en"),
             kb.text("thanks", "en"),
