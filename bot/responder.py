@@ -145,7 +145,7 @@ class Responder:
         if hits:
             topic = topics[0].target if topics and topics[0].score >= self.limits.clarify else None
             needs = self.where.read(asked).needs
-            if not needs and topic is None and _asks_more(asked):
+            if not needs and topic is None and not foreign and _asks_more(asked):
                 return self._fallback(
                     decision
                 )  # "平遥古城の入場券はいくら": about the place, not paying

@@ -227,3 +227,10 @@ def test_questions_that_only_mention_a_bank_or_a_city_keep_their_topic(
 ) -> None:
     answer = engine.answer(Query(text=question))
     assert (answer.kind, answer.topic) == ("faq", topic)
+
+
+def test_a_place_question_in_a_language_we_do_not_read_keeps_the_place_card(
+    engine: Engine,
+) -> None:
+    answer = engine.answer(Query(text="¿En Pingyao aceptan tarjetas extranjeras o solo efectivo?"))
+    assert (answer.kind, answer.places[:1]) == ("place", ("pingyao-ancient-city",))
