@@ -195,11 +195,11 @@ async def inbox(store: Store, limit: int = 100) -> list[Entry]:
     )
     history: dict[int, list[tuple[str, str, str]]] = {}
     if rows:
-        marks = ",".join("?" * len(rows))
         for ticket_id, staff, ts, text in await (
             await db.execute(
-                f"SELECT ticket_id, staff, ts, text FROM ticket_replies WHERE ticket_id IN ({marks}) ORDER BY id",
-                tuple(row[0] for row in rows),
+                "SELECT ticket_id, staff, ts, text FROM ticket_replies WHERE ticket_id IN "
+                "(SELECT id FROM tickets ORDER BY id DESC LIMIT ?) ORDER BY id",
+                (limit,),
             )
         ).fetchall():
             history.setdefault(int(ticket_id), []).append((staff or "", str(ts), str(text)))

@@ -281,7 +281,7 @@ def _kb_stats(call: Invocation) -> int:
 def _kb_test(call: Invocation) -> int:
     from bot import kbtools
 
-    call.engine.settle()  # every answer with both kinds of evidence
+    call.engine.settle_for_batch()  # every answer with both kinds of evidence
     code, _ = kbtools.regression(
         call.engine, call.settings.KNOWLEDGE_DIR, call.stdout, call.args.min_top1, call.args.verbose
     )
@@ -363,7 +363,7 @@ def _ask(call: Invocation) -> int:
     args, stdin, stdout = call.args, call.stdin, call.stdout
     if args.jsonl:
         engine = call.engine
-        engine.settle()  # a batch: every answer uses the sentence vectors
+        engine.settle_for_batch()  # a batch: every answer uses the sentence vectors
         for line in stdin:
             if not line.strip():
                 continue

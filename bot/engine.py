@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.answer import Answer, Query
 from bot.knowledge import KnowledgeError, Problem, load_knowledge
 from bot.responder import Responder
-from bot.semantic import Semantic
+from bot.semantic import CachedEncoder, Semantic
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,13 @@ class Engine:
         if index is None:
             return True
         return index.wait_if_cached() if only_if_cached else index.wait(timeout)
+
+    def settle_for_batch(self) -> None:
+        """Wait for the semantic evidence, then cache the questions' vectors on disk too: a rerun encodes nothing."""
+        self.settle()
+        index = self._responder.semantic
+        if index is not None and index.ready and not isinstance(index.encoder, CachedEncoder):
+            index.encoder = CachedEncoder(index.encoder, index.cache)
 
     async def ask(self, query: Query) -> Answer:
         """Answer off the event loop when a sentence must be encoded, so one slow encode never holds up other chats."""

@@ -50,38 +50,26 @@ class Period:
             (last + timedelta(days=1)).isoformat() if last else None,
         )
 
-    def where(self, column: str = "ts") -> tuple[str, tuple[str, ...]]:
-        """An SQL condition on `column` (a constant, never user text) and its parameters."""
-        parts, values = ["1 = 1"], []
-        if self.since:
-            parts.append(f"{column} >= ?")
-            values.append(self.since)
-        if self.until:
-            parts.append(f"{column} < ?")
-            values.append(self.until)
-        return " AND ".join(parts), tuple(values)
+    def bounds(self) -> tuple[str, str]:
+        """The parameters of every query's constant `ts >= ? AND ts < ?` (ISO times sort as text)."""
+        return (self.since or "", self.until or "\uffff")
 
     def holds(self, ts: str) -> bool:
         return (self.since is None or ts >= self.since) and (self.until is None or ts < self.until)
 
 
-async def _rows(
-    store: Store, sql: str, period: Period, column: str = "ts"
-) -> list[tuple[object, ...]]:
+async def _rows(store: Store, sql: str, period: Period) -> list[tuple[object, ...]]:
+    """The rows of a constant query whose only parameters are the period's bounds."""
     db = await store.db()
     await store.flush()
-    condition, values = period.where(column)
-    return [
-        tuple(row)
-        for row in await (await db.execute(sql.format(when=condition), values)).fetchall()
-    ]
+    return [tuple(row) for row in await (await db.execute(sql, period.bounds())).fetchall()]
 
 
 async def messages_per_day(store: Store, period: Period) -> list[tuple[str, str, int]]:
     """(day, language, messages), by day then language."""
     rows = await _rows(
         store,
-        "SELECT substr(ts, 1, 10), COALESCE(lang, '?'), COUNT(*) FROM events WHERE {when} "
+        "SELECT substr(ts, 1, 10), COALESCE(lang, '?'), COUNT(*) FROM events WHERE ts >= ? AND ts < ? "
         "GROUP BY 1, 2 ORDER BY 1, 2",
         period,
     )
@@ -92,7 +80,7 @@ async def kinds_per_day(store: Store, period: Period) -> list[tuple[str, str, in
     """(day, answer kind as stored, messages), by day then kind."""
     rows = await _rows(
         store,
-        "SELECT substr(ts, 1, 10), kind, COUNT(*) FROM events WHERE {when} GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT substr(ts, 1, 10), kind, COUNT(*) FROM events WHERE ts >= ? AND ts < ? GROUP BY 1, 2 ORDER BY 1, 2",
         period,
     )
     return [(str(d), str(kind), int(str(n))) for d, kind, n in rows]
@@ -110,7 +98,9 @@ def grouped_kinds(per_day: list[tuple[str, str, int]]) -> list[tuple[str, str, i
 
 async def users(store: Store, period: Period) -> int:
     """How many different (hashed) users wrote."""
-    rows = await _rows(store, "SELECT COUNT(DISTINCT user_key) FROM events WHERE {when}", period)
+    rows = await _rows(
+        store, "SELECT COUNT(DISTINCT user_key) FROM events WHERE ts >= ? AND ts < ?", period
+    )
     return int(str(rows[0][0]))
 
 
@@ -118,18 +108,18 @@ async def top_topics(store: Store, period: Period, limit: int = 10) -> list[tupl
     """(topic, answers), most answered first."""
     rows = await _rows(
         store,
-        "SELECT topic, COUNT(*) FROM events WHERE {when} AND topic IS NOT NULL AND topic != '' "
-        "GROUP BY topic ORDER BY 2 DESC, 1 LIMIT " + str(int(limit)),
+        "SELECT topic, COUNT(*) FROM events WHERE ts >= ? AND ts < ? AND topic IS NOT NULL AND topic != '' "
+        "GROUP BY topic ORDER BY 2 DESC, 1",
         period,
     )
-    return [(str(t), int(str(n))) for t, n in rows]
+    return [(str(t), int(str(n))) for t, n in rows[:limit]]
 
 
 async def votes_per_topic(store: Store, period: Period) -> list[tuple[str, int, int]]:
     """(topic, 👍, 👎); feedback on no topic is counted under "-"."""
     rows = await _rows(
         store,
-        "SELECT COALESCE(topic, '-'), SUM(helpful = 1), SUM(helpful = 0) FROM feedback WHERE {when} "
+        "SELECT COALESCE(topic, '-'), SUM(helpful = 1), SUM(helpful = 0) FROM feedback WHERE ts >= ? AND ts < ? "
         "GROUP BY 1 ORDER BY 1",
         period,
     )
@@ -138,15 +128,15 @@ async def votes_per_topic(store: Store, period: Period) -> list[tuple[str, int, 
 
 async def unanswered(store: Store, period: Period, limit: int = 30) -> list[tuple[str, str, int]]:
     """Questions that fell back or got 👎: (text, language, times), most frequent first."""
-    condition, values = period.where()
+    values = period.bounds()
     db = await store.db()
     await store.flush()
     rows = await (
         await db.execute(
             "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' "
-            f"AND text NOT LIKE '[%' AND {condition} "
+            "AND text NOT LIKE '[%' AND ts >= ? AND ts < ? "
             "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL "
-            f"AND question NOT LIKE '[%' AND {condition}",
+            "AND question NOT LIKE '[%' AND ts >= ? AND ts < ?",
             values + values,
         )
     ).fetchall()

@@ -52,6 +52,9 @@ def test_kb_test_fails_below_the_threshold_and_lists_misses(
         )
     )
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    monkeypatch.setenv(
+        "SEMANTIC_EVIDENCE", "false"
+    )  # the threshold and the list, not the understanding
     code, out = run_cli("kb", "test")
     assert code == 1
     assert "  [en] 'blorp 0': want faq ecny (en); got fallback" in out

@@ -261,3 +261,16 @@ def test_a_question_the_words_settle_is_answered_without_encoding(tmp_path: Path
     assert (clear.topic, encoder.encoded) == ("currency-exchange", [])
     engine.answer(Query(text="I am worried about how I will pay for things on my trip"))
     assert encoder.encoded == ["I am worried about how I will pay for things on my trip"]
+
+
+def test_a_batch_caches_its_questions_vectors_so_a_rerun_encodes_nothing(tmp_path: Path) -> None:
+    vague = "I am worried about how I will pay for things on my trip"
+    runs = []
+    for _ in range(2):
+        encoder = CountingEncoder()
+        engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+        engine.settle_for_batch()
+        encoder.encoded.clear()
+        engine.answer(Query(text=vague))
+        runs.append(list(encoder.encoded))
+    assert runs == [[vague], []]
