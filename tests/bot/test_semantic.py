@@ -205,7 +205,7 @@ def test_vectors_are_cached_on_disk_by_text(semantic_engine: Engine) -> None:
 
 
 class GatedEncoder(CountingEncoder):
-    """Blocks on `gate` whenever it encodes a text holding `marker`: one chat's slow encode."""
+    """Blocks on `gate` whenever it encodes the text `marker` (one chat's message): a slow encode."""
 
     def __init__(self, marker: str, gate: threading.Event) -> None:
         super().__init__()
@@ -213,7 +213,7 @@ class GatedEncoder(CountingEncoder):
         self.slow_gate = gate
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if any(self.marker in text for text in texts):
+        if self.marker in texts:
             self.slow_gate.wait(10)
         return super().encode(texts)
 
@@ -226,7 +226,9 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
     gate = threading.Event()
     engine = Engine.load(
         BUNDLED_KNOWLEDGE,
-        semantic=Semantic(tmp_path / "v.sqlite3", GatedEncoder("stuck", gate)),
+        semantic=Semantic(
+            tmp_path / "v.sqlite3", GatedEncoder("my card got stuck in the cash machine", gate)
+        ),
     )
     assert engine.settle(timeout=60)
     bot = await Harness(engine, tmp_path / "db.sqlite3").start()
