@@ -56,6 +56,7 @@ def with_generated(kb: Knowledge, places: int = 0, topics: int = 0, seed: int = 
             id=f"gen-{number}",
             kind=kind,
             city=city,
+            status="planned",
             parent=None,
             coords=Coords.model_construct(
                 lat=rng.uniform(20.0, 50.0), lon=rng.uniform(100.0, 130.0)
