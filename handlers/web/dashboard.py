@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot import figures
+from bot.contract import LANGUAGE_NAMES
 from bot.figures import Period, table_csv
 from bot.reports import (
     COVERAGE_COLUMNS,
@@ -90,11 +91,17 @@ def _plot(console: Console, name: str, table: Table) -> str:
     rows = table.rows
     if name == "messages":
         return line_chart(
-            t("staff.fig_messages"), [(str(d), str(s), float(str(n))) for d, s, n in rows], empty
+            t("staff.fig_messages"),
+            [(str(d), str(s), float(str(n))) for d, s, n in rows],
+            empty,
+            LANGUAGE_NAMES,
         )
     if name == "kinds":
         return line_chart(
-            t("staff.fig_kinds"), [(str(d), str(s), float(str(n))) for d, s, n in rows], empty
+            t("staff.fig_kinds"),
+            [(str(d), str(s), float(str(n))) for d, s, n in rows],
+            empty,
+            {group: t(f"staff.group_{group}") for group in figures.GROUPS},
         )
     if name == "topics":
         return bar_chart(

@@ -6,6 +6,7 @@ table) can read the figure from the SVG itself. No script and no style attribute
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 PALETTE = ("#2b6cb0", "#c05621", "#2f855a", "#9b2c2c", "#6b46c1", "#b7791f", "#2c7a7b", "#4a5568")
@@ -30,10 +31,11 @@ def _svg(title: str, height: int, body: str, width: int = WIDTH) -> str:
     )
 
 
-def _legend(series: list[str], y: int) -> str:
+def _legend(series: list[str], y: int, names: Mapping[str, str] | None = None) -> str:
+    """Coloured keys; `names` gives a series code its readable name (the data attributes keep the code)."""
     return "".join(
         f'<rect x="{10 + i * 110}" y="{y}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
-        f'<text x="{24 + i * 110}" y="{y + 9}" font-size="11">{escape(name)}</text>'
+        f'<text x="{24 + i * 110}" y="{y + 9}" font-size="11">{escape((names or {}).get(name, name))}</text>'
         for i, name in enumerate(series)
     )
 
@@ -66,7 +68,12 @@ def bar_chart(title: str, bars: list[tuple[str, str, float]], empty: str) -> str
     return _svg(title, y + 6, "".join(parts))
 
 
-def line_chart(title: str, points: list[tuple[str, str, float]], empty: str) -> str:
+def line_chart(
+    title: str,
+    points: list[tuple[str, str, float]],
+    empty: str,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """One line per series over the x labels (days), from (x, series, value); a missing point counts 0."""
     if not points:
         return _svg(title, 30, f'<text x="10" y="20" font-size="12">{escape(empty)}</text>')
@@ -81,7 +88,7 @@ def line_chart(title: str, points: list[tuple[str, str, float]], empty: str) -> 
         return left + i * step, lower - (lower - upper) * value / top
 
     parts = [
-        _legend(series, 6),
+        _legend(series, 6, names),
         f'<line x1="{left}" y1="{lower}" x2="{right}" y2="{lower}" stroke="#888"/>',
         f'<line x1="{left}" y1="{upper}" x2="{left}" y2="{lower}" stroke="#888"/>',
         f'<text x="{left - 4}" y="{upper + 4}" font-size="10" text-anchor="end">{_number(top)}</text>',

@@ -197,3 +197,10 @@ async def test_stats_and_the_unanswered_queue_read_the_same_figures(tmp_path: Pa
     )
     assert (data["helpful"], data["unhelpful"], data["fallback_rate"]) == (1, 1, round(1 / 7, 3))
     await store.close()
+
+
+def test_legends_name_languages_and_answer_kinds_in_chinese() -> None:
+    from handlers.web.plots import line_chart
+
+    svg = line_chart("t", [("2026-12-01", "answered", 2.0)], "none", {"answered": "已回答"})
+    assert ("已回答" in svg, 'data-series="answered"' in svg) == (True, True)
