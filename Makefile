@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/python -m bot run
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2  # both cores (pytest-xdist); a single file runs alone as usual
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
