@@ -153,6 +153,17 @@ async def _post_shutdown(application: App) -> None:
     await application.bot_data.store.close()
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where the webhook server listens and what Telegram is told: the same for run_webhook and start_webhook."""
+    return {
+        "listen": settings.TELEGRAM_WEBHOOK_LISTEN,
+        "port": settings.TELEGRAM_WEBHOOK_PORT,
+        "url_path": urlparse(settings.TELEGRAM_WEBHOOK_URL).path.lstrip("/"),
+        "webhook_url": settings.TELEGRAM_WEBHOOK_URL,
+        "secret_token": settings.TELEGRAM_WEBHOOK_SECRET or None,
+    }
+
+
 def run_telegram(settings: Settings, engine: Engine) -> int:
     """Poll Telegram until stopped, or serve a webhook when TELEGRAM_WEBHOOK_URL is set.
 
@@ -168,13 +179,7 @@ def run_telegram(settings: Settings, engine: Engine) -> int:
         return 1
     application = build_application(settings, engine)
     if settings.TELEGRAM_WEBHOOK_URL:
-        application.run_webhook(
-            listen=settings.TELEGRAM_WEBHOOK_LISTEN,
-            port=settings.TELEGRAM_WEBHOOK_PORT,
-            url_path=urlparse(settings.TELEGRAM_WEBHOOK_URL).path.lstrip("/"),
-            webhook_url=settings.TELEGRAM_WEBHOOK_URL,
-            secret_token=settings.TELEGRAM_WEBHOOK_SECRET or None,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
         application.run_polling()
     return 0

@@ -14,13 +14,12 @@ import signal
 import sys
 import time
 from typing import IO
-from urllib.parse import urlparse
 
 from bot.casework import Courier, Desk
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
-from handlers.app import App, build_application, reachable
+from handlers.app import App, build_application, reachable, webhook_options
 from handlers.errors import install_redaction
 from handlers.reply import TelegramCourier, TelegramDesk
 from handlers.upkeep import signature
@@ -110,13 +109,7 @@ async def _start_telegram(app: App, settings: Settings) -> None:
     updater = app.updater
     assert updater is not None
     if settings.TELEGRAM_WEBHOOK_URL:
-        await updater.start_webhook(
-            listen=settings.TELEGRAM_WEBHOOK_LISTEN,
-            port=settings.TELEGRAM_WEBHOOK_PORT,
-            url_path=urlparse(settings.TELEGRAM_WEBHOOK_URL).path.lstrip("/"),
-            webhook_url=settings.TELEGRAM_WEBHOOK_URL,
-            secret_token=settings.TELEGRAM_WEBHOOK_SECRET or None,
-        )
+        await updater.start_webhook(**webhook_options(settings))
     else:
         await updater.start_polling()
     await app.start()
