@@ -48,8 +48,9 @@ def _workload(rng: random.Random) -> tuple[list[dict[str, Any]], Counter, int, s
             )
             callbacks.add(update["callback_query"]["id"])
         else:
+            # within 7 km of Yanji airport: nearer than NEAR_M, so each location gets a venue
             update = location(
-                42.88 + rng.uniform(-0.1, 0.1), 129.45 + rng.uniform(-0.1, 0.1), user_id=user
+                42.88 + rng.uniform(-0.05, 0.05), 129.45 + rng.uniform(-0.05, 0.05), user_id=user
             )
             venues += 1
         update["update_id"] = i + 1
