@@ -5,6 +5,7 @@ into HTML buttons; neither repeats the other's logic, and this module knows neit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.answer import Answer, Want
@@ -29,6 +30,7 @@ from bot.contract import (
 )
 from bot.knowledge import Knowledge
 from bot.responder import Responder
+from bot.where import link_line
 
 COMPLAINT_TOPICS = frozenset({"cash-refusal-complaint", "complaints"})
 
@@ -156,6 +158,13 @@ def action_answer(
         case NoneOfThese():
             return responder.intent("fallback", lang, elder), "[button] none of these"
     return None
+
+
+def text_without_links(answer: Answer) -> str:
+    """The answer's text minus its map-link lines: a channel that can show links as links shows them so."""
+    dropped = {link_line(link) for link in answer.links}
+    kept = "\n".join(line for line in answer.text.splitlines() if line not in dropped)
+    return re.sub(r"\n{3,}", "\n\n", kept).strip()
 
 
 def parts(answer: Answer, kb: Knowledge) -> Parts:

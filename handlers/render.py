@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from bot.answer import Answer
 from bot.channel import Rows
 from bot.contract import Action, encode
 from bot.knowledge import Knowledge
-from bot.where import link_line, local_cards
+from bot.where import local_cards
 
 LIMIT = 4096
 
@@ -166,16 +165,12 @@ def render(answer: Answer, kb: Knowledge) -> Reply:
 
 def answer_html(answer: Answer) -> str:
     """The answer's text as HTML: map-link lines become buttons instead, the card for a local is bold."""
-    dropped = {link_line(link) for link in answer.links}
-    lines = []
-    for line in answer.text.splitlines():
-        if line in dropped:
-            continue
-        shown = escape(line)
-        lines.append(
-            f"<b>{shown}</b>" if answer.show_local and line == answer.show_local else shown
-        )
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return "\n".join(
+        f"<b>{escape(line)}</b>"
+        if answer.show_local and line == answer.show_local
+        else escape(line)
+        for line in channel.text_without_links(answer).splitlines()
+    )
 
 
 def local_cards_reply(kb: Knowledge, lang: str) -> Reply:

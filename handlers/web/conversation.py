@@ -28,6 +28,7 @@ from bot.channel import (
     label_action,
     language_rows,
     menu_rows,
+    text_without_links,
 )
 from bot.chat import without_help_desk
 from bot.contract import (
@@ -188,7 +189,7 @@ class WebChat:
         elif question is not None:
             state.last = (question, answer)
         state.lang = turn.lang = answer.lang
-        turn.bubbles.append(Bubble(answer.text, answer_rows(answer, kb), answer))
+        turn.bubbles.append(Bubble(text_without_links(answer), answer_rows(answer, kb), answer))
         if record:
             try:
                 await self.store.log_event(

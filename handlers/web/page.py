@@ -46,7 +46,11 @@ def bubble_html(bubble: Bubble) -> str:
         + "</div>"
         for row in bubble.rows
     )
-    return f'<div class="bubble {esc(bubble.who)}"><p>{esc(bubble.text)}</p>{rows}</div>'
+    links = "".join(
+        f'<a class="maplink" href="{esc(link.url)}" target="_blank" rel="noopener noreferrer">🗺 {esc(link.label)}</a>'
+        for link in (bubble.answer.links if bubble.answer is not None else ())
+    )
+    return f'<div class="bubble {esc(bubble.who)}"><p>{esc(bubble.text)}</p>{links}{rows}</div>'
 
 
 def render(chat: WebChat, turn: Turn, bubbles: Iterable[Bubble]) -> str:

@@ -16,12 +16,21 @@
   function session() { return field("session").value; }
   function lang() { return field("lang").value; }
 
-  function bubble(who, text, buttons) {
+  function bubble(who, text, buttons, links) {
     var box = document.createElement("div");
     box.className = "bubble " + who;
     var p = document.createElement("p");
     p.textContent = text;
     box.appendChild(p);
+    (links || []).forEach(function (link) {
+      var a = document.createElement("a");
+      a.className = "maplink";
+      a.href = link.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.textContent = "🗺 " + link.label;
+      box.appendChild(a);
+    });
     (buttons || []).forEach(function (row) {
       var line = document.createElement("div");
       line.className = "row";
@@ -63,7 +72,7 @@
     document.body.classList.toggle("elder", !!turn.elder);
     var elder = form.querySelector('button[value="e"]');
     if (elder) { elder.setAttribute("aria-pressed", String(!!turn.elder)); }
-    turn.bubbles.forEach(function (b) { bubble(b.who, b.text, b.buttons); });
+    turn.bubbles.forEach(function (b) { bubble(b.who, b.text, b.buttons, b.answer && b.answer.links); });
     if (turn.form === "complaint") {
       complaint.hidden = false;
       field("place").focus();

@@ -14,6 +14,7 @@ import pytest
 import segno
 
 from bot.answer import Query
+from bot.channel import text_without_links
 from bot.engine import Engine
 from bot.reports import complaints_csv, stats, unanswered
 from bot.settings import Settings
@@ -374,7 +375,8 @@ def test_run_serves_the_web_chat_prints_the_address_and_outlives_an_unreachable_
 async def test_a_qr_code_s_place_opens_the_chat_there(web: Web, engine: Engine) -> None:
     page = await web.client.get("/?place=ynj-airport&lang=ko")
     place = engine.responder.place("ynj-airport", "ko")
-    assert f"<p>{html.escape(place.text)}</p>" in page.text
+    assert f"<p>{html.escape(text_without_links(place))}</p>" in page.text
+    assert f'href="{html.escape(place.links[0].url)}"' in page.text
     sid = re.search(r'name="session" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     turn = (await web.client.post("/api/v1/chat", json={"action": "w:atm", "session": sid})).json()
     coords = engine.responder.kb.places["ynj-airport"].coords

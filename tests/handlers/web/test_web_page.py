@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from bot.answer import Query
+from bot.channel import text_without_links
 from bot.engine import Engine
 from bot.settings import Settings
 from handlers.reply import TelegramDesk
@@ -126,7 +127,7 @@ async def test_a_question_in_each_language(site: Site, engine: Engine, lang: str
     page = await open_page(site, lang)
     assert await page.get_attribute("html", "lang") == lang
     answer = await ask(page, QUESTIONS[lang])
-    assert answer == engine.answer(Query(text=QUESTIONS[lang], hint=lang)).text
+    assert answer == text_without_links(engine.answer(Query(text=QUESTIONS[lang], hint=lang)))
     await snap(page, f"question-{lang}")
     await page.context.close()
 
@@ -142,7 +143,7 @@ async def test_a_did_you_mean_tap_opens_the_topic(site: Site, engine: Engine) ->
     before = len(await bot_bubbles(page))
     await page.locator("#log .bubble.bot").last.get_by_role("button").first.click()
     opened = (await wait_for_bubbles(page, before))[-1]
-    assert opened == engine.responder.faq(clarify.suggestions[0], clarify.lang).text
+    assert opened == text_without_links(engine.responder.faq(clarify.suggestions[0], clarify.lang))
     await snap(page, "did-you-mean")
     await page.context.close()
 
@@ -161,7 +162,9 @@ async def test_elder_mode_is_large_and_answers_short_with_a_phone(
         True,
     )
     answer = await ask(page, "外国卡在哪里取钱")
-    assert answer == engine.answer(Query(text="外国卡在哪里取钱", hint="zh", elder=True)).text
+    assert answer == text_without_links(
+        engine.answer(Query(text="外国卡在哪里取钱", hint="zh", elder=True))
+    )
     await snap(page, "elder")
     await page.context.close()
 
@@ -177,7 +180,13 @@ async def test_a_shared_location_near_yanji_airport_lists_places_with_distances(
     await page.locator('.tools button[value="locate"]').click()
     nearby = (await wait_for_bubbles(page, before))[-1]
     expected = engine.answer(Query(lat=lat, lon=lon, hint="en"))
-    assert (nearby, expected.places[0]) == (expected.text, "ynj-airport")
+    assert (nearby, expected.places[0]) == (text_without_links(expected), "ynj-airport")
+    hrefs = (
+        await page.locator(".bubble.bot")
+        .last.locator("a.maplink")
+        .evaluate_all("links => links.map(a => a.href)")
+    )
+    assert hrefs == [link.url for link in expected.links] and len(hrefs) == 3
     await snap(page, "location")
     await page.context.close()
 
@@ -249,7 +258,14 @@ async def test_without_javascript_a_form_post_gets_a_page_back(site: Site, engin
     assert await page.locator("#log .bubble.user p").all_text_contents() == [
         "which ATM takes my card"
     ]
-    assert texts[-1] == engine.answer(Query(text="which ATM takes my card", hint="en")).text
+    expected = engine.answer(Query(text="which ATM takes my card", hint="en"))
+    assert texts[-1] == text_without_links(expected)
+    hrefs = (
+        await page.locator(".bubble.bot")
+        .last.locator("a.maplink")
+        .evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    )
+    assert hrefs == [link.url for link in expected.links]
     async with page.expect_navigation():
         await page.locator("#log .bubble.bot").last.get_by_role("button", name="👍").click()
     assert (await bot_bubbles(page))[-1] == engine.responder.kb.text("feedback_thanks", "en")
@@ -265,7 +281,7 @@ async def test_keyboard_alone_asks_and_every_control_has_a_name(site: Site, engi
     before = len(await bot_bubbles(page))
     await page.keyboard.press("Enter")
     answer = (await wait_for_bubbles(page, before))[-1]
-    assert answer == engine.answer(Query(text="ATMはどこ", hint="ja")).text
+    assert answer == text_without_links(engine.answer(Query(text="ATMはどこ", hint="ja")))
     unnamed = await page.evaluate(
         """() => [...document.querySelectorAll('button, input, textarea')]
         .filter(el => el.type !== 'hidden')
