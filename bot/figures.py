@@ -58,11 +58,12 @@ class Period:
         return (self.since is None or ts >= self.since) and (self.until is None or ts < self.until)
 
 
-async def _rows(store: Store, sql: str, period: Period) -> list[tuple[object, ...]]:
-    """The rows of a constant query whose only parameters are the period's bounds."""
+async def _rows(store: Store, sql: str, period: Period, *more: object) -> list[tuple[object, ...]]:
+    """The rows of a constant query whose parameters are the period's bounds, then `more`."""
     db = await store.db()
     await store.flush()
-    return [tuple(row) for row in await (await db.execute(sql, period.bounds())).fetchall()]
+    params = (*period.bounds(), *more)
+    return [tuple(row) for row in await (await db.execute(sql, params)).fetchall()]
 
 
 async def messages_per_day(store: Store, period: Period) -> list[tuple[str, str, int]]:
@@ -109,10 +110,11 @@ async def top_topics(store: Store, period: Period, limit: int = 10) -> list[tupl
     rows = await _rows(
         store,
         "SELECT topic, COUNT(*) FROM events WHERE ts >= ? AND ts < ? AND topic IS NOT NULL AND topic != '' "
-        "GROUP BY topic ORDER BY 2 DESC, 1",
+        "GROUP BY topic ORDER BY 2 DESC, 1 LIMIT ?",
         period,
+        limit,
     )
-    return [(str(t), int(str(n))) for t, n in rows[:limit]]
+    return [(str(t), int(str(n))) for t, n in rows]
 
 
 async def votes_per_topic(store: Store, period: Period) -> list[tuple[str, int, int]]:
