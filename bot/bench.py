@@ -24,7 +24,7 @@ from bot.answer import Answer, Query
 from bot.evaluation import Case, Report, evaluate, judge, load_cases
 from bot.knowledge import Knowledge, require_knowledge
 from bot.language import _detect
-from bot.responder import Responder
+from bot.responder import INTENT_KINDS, Responder
 from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
 from bot.settings import BUNDLED_KNOWLEDGE
 from bot.synthetic import with_generated
@@ -107,18 +107,12 @@ def latency_growth(
 
 def peer(index: SemanticIndex, cases: list[Case]) -> Report:
     """The embedding nearest-neighbour peer: the target of the example question closest in meaning, nothing else."""
-    intents = {
-        "out-of-scope": "fallback",
-        "greeting": "greeting",
-        "thanks": "thanks",
-        "handoff": "handoff",
-    }
 
     def ask(query: Query) -> Answer:
         similarity = index.similarity(query.text, neighbours=1) or {}
         best = max(similarity, key=similarity.__getitem__) if similarity else "out-of-scope"
-        if best in intents:
-            return Answer(kind=intents[best], lang="en", text="")  # type: ignore[arg-type]
+        if best in INTENT_KINDS:
+            return Answer(kind=INTENT_KINDS[best], lang="en", text="")
         return Answer(kind="faq", lang="en", text="", topic=best)
 
     return evaluate(cases, ask)

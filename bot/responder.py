@@ -22,8 +22,15 @@ from bot.where import Where
 MAX_TEXT = (
     1000  # characters of a message that are read; Telegram allows 4096, questions are far shorter
 )
+# What each intent is answered as (the bench's e5 peer maps its nearest target the same way).
+INTENT_KINDS: dict[str, Kind] = {
+    "out-of-scope": "fallback",
+    "greeting": "greeting",
+    "thanks": "thanks",
+    "handoff": "handoff",
+}
 # Answered when the message is short, or when no topic is good enough to answer instead.
-SHORT_INTENTS: dict[str, Kind] = {"greeting": "greeting", "thanks": "thanks"}
+SHORT_INTENTS: dict[str, Kind] = {k: INTENT_KINDS[k] for k in ("greeting", "thanks")}
 WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
     "atm": ("foreign-card-atm", "atm"),
     "exchange": ("currency-exchange", "exchange-counter"),
