@@ -128,9 +128,12 @@ def _geojson_rows(name: str, text: str) -> Iterator[tuple[int, Row]]:
         raise ImportFailed([RowError(name, 1, "features", "a GeoJSON FeatureCollection is needed")])
     stamp = str(data.get("timestamp", ""))[:10]
     for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {} if isinstance(feature, dict) else {}
-        geometry = feature.get("geometry") or {} if isinstance(feature, dict) else {}
-        yield number, _osm_row(props, geometry, stamp)
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        for column, value in (("properties", props), ("geometry", geometry)):
+            if value is not None and not isinstance(value, dict):
+                raise ImportFailed([RowError(name, number, column, "must be a JSON object")])
+        yield number, _osm_row(props or {}, geometry or {}, stamp)
 
 
 def _osm_row(props: dict[str, Any], geometry: dict[str, Any], stamp: str) -> Row:

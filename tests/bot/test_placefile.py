@@ -119,3 +119,19 @@ def test_export_then_import_is_a_round_trip(kb_dir: Path, tmp_path: Path) -> Non
     assert dict(require_knowledge(kb_dir).places) == dict(before)
     again = run_cli("kb", "export-places")[1]
     assert again == exported.read_bytes().decode("utf-8").removeprefix("\ufeff")
+
+
+def test_a_geojson_feature_whose_properties_are_not_an_object_is_a_located_error(
+    kb_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "odd.geojson"
+    export.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [{"properties": ["atm"]}]}),
+        encoding="utf-8",
+    )
+    code, out = run_cli("kb", "import-places", str(export))
+    assert (code, out) == (1, "")
+    assert (
+        capsys.readouterr().err.splitlines()[0] == "odd.geojson:1:properties: must be a JSON object"
+    )
+    assert not (kb_dir / "places" / "odd.yaml").exists()
