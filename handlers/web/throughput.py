@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from bot.bench import percentile
 from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
@@ -28,11 +29,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def _load(port: int, texts: list[str], n: int) -> tuple[float, list[float]]:
@@ -82,8 +78,8 @@ async def measure_async(engine: Engine, n: int) -> dict[str, Any]:
         "requests": n,
         "concurrency": CONCURRENCY,
         "rps": round(n / elapsed, 1),
-        "p50_ms": round(_percentile(samples, 0.5), 2),
-        "p99_ms": round(_percentile(samples, 0.99), 2),
+        "p50_ms": round(percentile(samples, 0.5), 2),
+        "p99_ms": round(percentile(samples, 0.99), 2),
     }
 
 

@@ -170,6 +170,11 @@ async def test_a_client_over_the_rate_limit_gets_a_429(engine: Engine, tmp_path:
         ]
         assert codes == [200, 200, 200, 429]
         assert (await site.client.get("/healthz")).status_code == 200  # liveness is never limited
+        polls = [
+            (await site.client.get("/api/v1/replies?session=x&after=0")).status_code
+            for _ in range(5)
+        ]
+        assert 429 not in polls  # a page waiting for staff polls without using up the limit
     finally:
         await site.close()
 
