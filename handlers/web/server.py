@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Iterator
 
 import uvicorn
@@ -24,11 +25,20 @@ async def start(app: ASGIApp, host: str, port: int) -> tuple[Server, asyncio.Tas
         app, host=host, port=port, log_level="warning", access_log=False, server_header=False
     )
     server = Server(config)
-    task = asyncio.create_task(server.serve())
+    # Bound here, not by uvicorn: uvicorn calls sys.exit when it cannot bind, which no caller can turn
+    # into the one-line "cannot serve" message; a failed bind() raises OSError (port taken, bad address).
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    task = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started and not task.done():
         await asyncio.sleep(0.02)
     if task.done():
-        task.result()  # raises why it could not start
+        listener.close()
         raise OSError(0, f"cannot listen on {host}:{port}")
     return server, task
 

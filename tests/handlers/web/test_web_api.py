@@ -388,3 +388,22 @@ async def test_a_qr_code_s_place_opens_the_chat_there(web: Web, engine: Engine) 
     assert coords is not None
     nearby = engine.answer(Query(lat=coords.lat, lon=coords.lon, want="atm", hint="ko"))
     assert turn["bubbles"][0]["answer"] == nearby.contract()
+
+
+def test_run_with_the_web_port_taken_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    import socket
+
+    from tests.helpers import run_process
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_process(
+            "run",
+            env={"WEB_PORT": str(port), "DATABASE_PATH": str(tmp_path / "p.sqlite3")},
+            timeout=60,
+        )
+    lines = [line for line in result.stderr.splitlines() if "INFO" not in line]
+    assert (result.returncode, len(lines)) == (1, 1)
+    assert lines[0].startswith(f"payhelp: cannot serve the web chat on 127.0.0.1:{port}")
