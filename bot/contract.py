@@ -293,6 +293,7 @@ STAFF_TEXTS: tuple[str, ...] = (  # the staff console's words (staff.slow has a 
     "no_data",
     "fig_messages",
     "fig_kinds",
+    "not_delivered",
     "group_answered",
     "group_clarify",
     "group_fallback",

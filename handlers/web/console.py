@@ -185,6 +185,9 @@ async def act(request: Request) -> Response:
     if ticket is None:
         return Response("no such ticket", status_code=404)
     kb = console.kb
+    if ticket.channel != "web" and console.courier is None:
+        # Checked before anything is written: a Telegram user could not be told, so nothing changes.
+        return Response(kb.text("staff.not_delivered", "zh"), status_code=503)
     if action == "reply":
         words = form.get("text", "").strip()
         if not words:
@@ -198,7 +201,11 @@ async def act(request: Request) -> Response:
     else:
         await close_ticket(console.store, ticket.id)
         text = kb.text("handoff_closed", ticket.lang)
-    await deliver(console.store, ticket, text, session.name, console.courier)
+    try:
+        await deliver(console.store, ticket, text, session.name, console.courier)
+    except Exception:  # Telegram refused or is unreachable: the reply is kept, staff are told
+        log.exception("staff %s: reply to ticket #%d not delivered", session.name, ticket.id)
+        return Response(kb.text("staff.not_delivered", "zh"), status_code=502)
     log.info("staff %s: %s on ticket #%d", session.name, action, ticket.id)
     return RedirectResponse("/staff", status_code=303)
 

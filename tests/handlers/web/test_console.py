@@ -282,3 +282,27 @@ async def test_a_forwarded_question_is_answered_in_its_language_with_the_chinese
     shown = re.findall(r'<p class="(answer|chinese)">([^<]*)</p>', page.text)
     assert shown == [("answer", html.escape(answer.text)), ("chinese", html.escape(chinese.text))]
     assert answer.lang == "ko"
+
+
+async def test_a_telegram_ticket_without_telegram_in_this_process_is_refused_and_stays_open(
+    engine: Engine, tmp_path: Path
+) -> None:
+    desk = await Harness(
+        engine, tmp_path / "tg.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
+    ).start()
+    store = desk.app.bot_data.store
+    await add_staff(store, "wang", PASSWORD)
+    web = Site(engine, store)  # no courier: Telegram is not running beside the web
+    try:
+        await desk.send(message("상담원 연결해 주세요", user_id=7, lang="ko"))
+        await web.sign_in()
+        closed = await web.client.post("/staff/tickets/1/close", data={"csrf": await web.csrf()})
+        assert (closed.status_code, closed.text) == (
+            503,
+            engine.responder.kb.text("staff.not_delivered", "zh"),
+        )
+        polled = (await web.client.get("/staff/api/tickets")).json()["tickets"]
+        assert polled == [{"id": 1, "status": "open", "replies": 0}]
+    finally:
+        await web.client.aclose()
+        await desk.stop()
