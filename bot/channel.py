@@ -46,14 +46,6 @@ class Button:
 Rows = tuple[tuple[Button, ...], ...]
 
 
-@dataclass(frozen=True)
-class Parts:
-    """An answer as every channel shows it: plain (unescaped) text and rows of buttons."""
-
-    text: str
-    rows: Rows = ()
-
-
 class Session:
     """What one conversation remembers between messages (in memory only): Telegram's user_data, a web session."""
 
@@ -165,8 +157,3 @@ def text_without_links(answer: Answer) -> str:
     dropped = {link_line(link) for link in answer.links}
     kept = "\n".join(line for line in answer.text.splitlines() if line not in dropped)
     return re.sub(r"\n{3,}", "\n\n", kept).strip()
-
-
-def parts(answer: Answer, kb: Knowledge) -> Parts:
-    """An answer as plain parts, for any channel."""
-    return Parts(answer.text, answer_rows(answer, kb))

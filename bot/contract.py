@@ -25,7 +25,6 @@ WANTS: tuple[Want, ...] = get_args(Want)
 
 # What a visitor needs in a "where" or yes/no place question; each has a card to show a local (knowledge/needs.yaml).
 Need = Literal["atm", "exchange", "bank", "service-center", "card", "wallet", "cash"]
-NEEDS: tuple[Need, ...] = get_args(Need)
 
 # Whether a source confirms a place exists with what it lists (checked), or only a plan says it should (planned).
 PlaceStatus = Literal["checked", "planned"]
