@@ -6,6 +6,7 @@ ever "checked" or "planned", and the two are worded differently; beyond NEAR_M n
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,11 @@ class Where:
         self.need_words = _Names((n.id, w) for n in needs for _, ws in n.words.items() for w in ws)
         where = kb.needs.where.items() if kb.needs else []
         self.where_words = _Names(("where", w) for _, ws in where for w in ws)
+        self.by_city: dict[str, list[Place]] = defaultdict(
+            list
+        )  # a city question reads one city's places
+        for place in kb.places.values():
+            self.by_city[place.city].append(place)
 
     def read(self, text: str) -> Asked:
         """The needs, the city and the "where" of a message."""
@@ -201,7 +207,7 @@ class Where:
         """ "ATM in Yanji": the records of that city that meet the need, then the map search of the city."""
         name = self.kb.regions[city].names.first(lang)
         service = need.label.get(lang)
-        places = [p for p in self.kb.places.values() if p.city == city and self.meets(p, need)]
+        places = [p for p in self.by_city.get(city, ()) if self.meets(p, need)]
         places.sort(key=lambda p: (p.status != "checked", p.id))
         links, card, extra = self.extras(need, lang, city=city)
         lines: list[str] = []
