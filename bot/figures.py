@@ -130,19 +130,18 @@ async def votes_per_topic(store: Store, period: Period) -> list[tuple[str, int, 
 
 async def unanswered(store: Store, period: Period, limit: int = 30) -> list[tuple[str, str, int]]:
     """Questions that fell back or got 👎: (text, language, times), most frequent first."""
-    values = period.bounds()
-    db = await store.db()
-    await store.flush()
-    rows = await (
-        await db.execute(
-            "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' "
-            "AND text NOT LIKE '[%' AND ts >= ? AND ts < ? "
-            "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL "
-            "AND question NOT LIKE '[%' AND ts >= ? AND ts < ?",
-            values + values,
-        )
-    ).fetchall()
-    counted = Counter((text.strip(), lang or "?") for text, lang in rows if text and text.strip())
+    rows = await _rows(
+        store,
+        "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' "
+        "AND text NOT LIKE '[%' AND ts >= ? AND ts < ? "
+        "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL "
+        "AND question NOT LIKE '[%' AND ts >= ? AND ts < ?",
+        period,
+        *period.bounds(),
+    )
+    counted = Counter(
+        (str(text).strip(), str(lang or "?")) for text, lang in rows if text and str(text).strip()
+    )
     return [(text, lang, n) for (text, lang), n in counted.most_common(limit)]
 
 

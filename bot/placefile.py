@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from bot.contract import LANGUAGES
 from bot.geo import in_china
 from bot.knowledge import Knowledge, require_knowledge
-from bot.schema import Place
+from bot.schema import FOREIGN_CARDS, Place
 from bot.text import compact, normalize
 
 LIST_SEP = ";"  # several values in one cell: aliases, accepts, services
@@ -62,7 +62,6 @@ OSM_PAYMENTS = {  # payment:<key>=yes -> accepts
     "coins": "cash",
     "notes": "cash",
 }
-FOREIGN = {"visa", "mastercard", "jcb", "amex", "diners", "discover"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def _osm_row(props: dict[str, Any], geometry: dict[str, Any], stamp: str) -> Row
         k.startswith("currency:") and v == "yes" and k != "currency:CNY" for k, v in tags.items()
     ):
         services.append("currency-exchange")
-    if kind == "atm" and FOREIGN.intersection(accepts):
+    if kind == "atm" and FOREIGN_CARDS.intersection(accepts):
         services.append("foreign-card-atm")
     point = geometry.get("coordinates") if geometry.get("type") == "Point" else None
     names = {lang: tags.get(f"name:{lang}", "") for lang in LANGUAGES}
