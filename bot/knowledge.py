@@ -91,6 +91,16 @@ class Knowledge:
     needs: NeedsFile | None = None  # knowledge/needs.yaml; None in a folder without one
     root: Path = Path(".")
 
+    def examples(self) -> list[tuple[str, str]]:
+        """(target, example question) of every topic, then every intent, in every language."""
+        targets: list[Topic | Intent] = [*self.topics.values(), *self.intents.values()]
+        return [
+            (target.id, phrase)
+            for target in targets
+            for _, phrases in target.examples.items()
+            for phrase in phrases
+        ]
+
     def text(self, key: str, lang: str, **values: Any) -> str:
         """An interface text in `lang` with its placeholders filled."""
         texts = self.ui.get(key)

@@ -67,15 +67,10 @@ _Prepared = tuple[str, str, frozenset[str], bool]  # target, normalized text, to
 
 def _prepare(kb: Knowledge) -> list[_Prepared]:
     """Every example question and keyword of every topic and intent, normalized and tokenized."""
-    raw: list[tuple[str, str, bool]] = []
+    raw = [(target, phrase, False) for target, phrase in kb.examples()]
     for topic in kb.topics.values():
-        for _, phrases in topic.examples.items():
-            raw.extend((topic.id, phrase, False) for phrase in phrases)
         for _, phrases in topic.keywords.items():
             raw.extend((topic.id, phrase, True) for phrase in phrases)
-    for intent in kb.intents.values():
-        for _, phrases in intent.examples.items():
-            raw.extend((intent.id, phrase, False) for phrase in phrases)
     prepared = []
     for target, phrase, is_keyword in raw:
         text = normalize(phrase)

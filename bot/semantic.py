@@ -295,14 +295,7 @@ class Semantic:
 
 def examples(kb: Knowledge) -> list[tuple[str, str]]:
     """(target, example question) for every topic and intent, in every language."""
-    pairs: list[tuple[str, str]] = []
-    for topic in kb.topics.values():
-        for _, phrases in topic.examples.items():
-            pairs.extend((topic.id, phrase) for phrase in phrases)
-    for intent in kb.intents.values():
-        for _, phrases in intent.examples.items():
-            pairs.extend((intent.id, phrase) for phrase in phrases)
-    return pairs
+    return kb.examples()
 
 
 def semantic_of(settings: Settings) -> Semantic | None:
