@@ -58,6 +58,13 @@ async def staff_names(store: Store) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+async def is_staff(store: Store, name: str) -> bool:
+    """Whether the account exists now: a removed account's signed cookie stops working at once."""
+    db = await store.db()
+    row = await (await db.execute("SELECT 1 FROM staff WHERE name = ? LIMIT 1", (name,))).fetchone()
+    return row is not None
+
+
 async def remove_staff(store: Store, name: str) -> bool:
     """Delete an account; True when it existed."""
     cursor = await store.write("DELETE FROM staff WHERE name = ?", (name,))

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.accounts import verify
+from bot.accounts import is_staff, verify
 from bot.casework import Courier, Entry, close_ticket, deliver, inbox, ticket_by_id
 from bot.engine import Engine, gloss
 from bot.knowledge import Knowledge
@@ -103,10 +103,13 @@ def session_of(request: Request) -> Session | None:
     return console_of(request).keys.read(request.cookies.get(COOKIE))
 
 
-def staff_of(request: Request) -> Session | None:
-    """The signed-in staff session, or None (no cookie, a forged or expired one, or not signed in)."""
+async def staff_of(request: Request) -> Session | None:
+    """The signed-in staff session, or None (no cookie, a forged or expired one, not signed in, or an
+    account removed since)."""
     session = session_of(request)
-    return session if session is not None and session.name else None
+    if session is None or not session.name:
+        return None
+    return session if await is_staff(console_of(request).store, session.name) else None
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -118,7 +121,7 @@ async def _form(request: Request) -> dict[str, str]:
 async def home(request: Request) -> Response:
     """GET /staff: the inbox when signed in, else the sign-in form."""
     console = console_of(request)
-    session = staff_of(request)
+    session = await staff_of(request)
     if session is None:
         anonymous = session_of(request) or console.keys.new()
         return _page(console, console.t("staff.title"), _signin_form(console, anonymous), anonymous)
@@ -152,7 +155,7 @@ async def signin(request: Request) -> Response:
 
 async def _checked(request: Request) -> tuple[Session, dict[str, str]] | Response:
     """A POST's staff session and form, or the 401/403 to answer instead."""
-    session = staff_of(request)
+    session = await staff_of(request)
     if session is None:
         return Response("sign in first", status_code=401)
     form = await _form(request)
@@ -212,7 +215,7 @@ async def act(request: Request) -> Response:
 
 async def tickets_json(request: Request) -> Response:
     """GET /staff/api/tickets: the inbox as HTML for the polling script, with a version to skip no-ops."""
-    session = staff_of(request)
+    session = await staff_of(request)
     if session is None:
         return JSONResponse({"error": "sign in first"}, status_code=401)
     console = console_of(request)
@@ -232,7 +235,7 @@ async def tickets_json(request: Request) -> Response:
 async def forwarded(request: Request) -> Response:
     """GET/POST /staff/ask: a visitor's question in, the answer in their language and in Chinese out."""
     console = console_of(request)
-    session = staff_of(request)
+    session = await staff_of(request)
     if session is None:
         return RedirectResponse("/staff", status_code=303)
     t = console.t

@@ -187,7 +187,7 @@ TITLES = {
 async def dashboard(request: Request) -> Response:
     """GET /staff/dashboard?from=&to=: the figures for the range (all time when both are empty)."""
     console = console_of(request)
-    session = staff_of(request)
+    session = await staff_of(request)
     if session is None:
         return RedirectResponse("/staff", status_code=303)
     try:
@@ -215,7 +215,7 @@ async def dashboard(request: Request) -> Response:
 async def figure_csv(request: Request) -> Response:
     """GET /staff/dashboard/{figure}.csv?from=&to=: one figure's rows, as the page draws them."""
     console = console_of(request)
-    if staff_of(request) is None:
+    if await staff_of(request) is None:
         return Response("sign in first", status_code=401)
     try:
         period, _, _ = period_of(request)

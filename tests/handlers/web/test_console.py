@@ -306,3 +306,12 @@ async def test_a_telegram_ticket_without_telegram_in_this_process_is_refused_and
     finally:
         await web.client.aclose()
         await desk.stop()
+
+
+async def test_a_removed_account_is_signed_out_at_once(site: Site) -> None:
+    from bot.accounts import remove_staff
+
+    await site.sign_in()
+    assert (await site.client.get("/staff/api/tickets")).status_code == 200
+    await remove_staff(site.store, "wang")
+    assert (await site.client.get("/staff/api/tickets")).status_code == 401
