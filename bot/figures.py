@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -160,7 +161,7 @@ async def complaints_by_place(
     return [(kind, city, n) for (kind, city), n in sorted(counted.items())]
 
 
-def table_csv(columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+def table_csv(columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
     """Rows as CSV, UTF-8 with BOM so Excel and WPS open Chinese right."""
     out = io.StringIO()
     writer = csv.writer(out)
