@@ -55,9 +55,17 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
     ARTIFACTS.mkdir(exist_ok=True)
     client = httpx.AsyncClient(base_url=url)
     try:
-        sid = await _web_ticket(client, "연길 공항 환전", "ko")
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+            # The visitor asks in the chat page and asks for a person: the ticket the console gets.
+            visitor = await browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR")
+            await visitor.goto(f"{url}/?lang=ko")
+            await visitor.get_by_role("textbox").first.fill("연길 공항 환전")
+            await visitor.keyboard.press("Enter")
+            await expect(visitor.locator("#log .bubble.bot")).to_have_count(2)
+            await visitor.locator('.tools button[value="h"]').click()
+            await expect(visitor.locator("#log .bubble.bot")).to_have_count(3)
+            sid = await visitor.locator('input[name="session"]').input_value()
             page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
             await page.goto(f"{url}/staff")
             await page.fill('input[name="name"]', "wang")
@@ -74,6 +82,11 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
                 [engine.responder.kb.text("staff_reply", "ko") + "\n您好，机场二楼有兑换柜台。"]
             )
             await page.screenshot(path=str(ARTIFACTS / "staff-reply.png"), full_page=True)
+            await expect(visitor.locator("#log .bubble.staff p")).to_have_text(
+                [engine.responder.kb.text("staff_reply", "ko") + "\n您好，机场二楼有兑换柜台。"],
+                timeout=10_000,
+            )  # the page polled the console's reply in
+            await visitor.screenshot(path=str(ARTIFACTS / "staff-reply-visitor.png"))
             replies = (await client.get(f"/api/v1/replies?session={sid}&after=0")).json()
             assert [r["text"].split("\n")[-1] for r in replies["replies"]] == [
                 "您好，机场二楼有兑换柜台。"
