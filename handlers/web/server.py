@@ -19,6 +19,13 @@ class Server(uvicorn.Server):
         yield
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now: for the bench and tests, which start servers of their own."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 async def start(app: ASGIApp, host: str, port: int) -> tuple[Server, asyncio.Task[None]]:
     """Serve `app` on host:port in the running loop; returns when it listens (OSError when it cannot)."""
     config = uvicorn.Config(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import socket
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,14 +20,9 @@ from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from bot.storage import Store
 from handlers.web import server as web_server
 from handlers.web.app import build_app
+from handlers.web.server import free_port
 
 CONCURRENCY = 8  # requests in flight, as several visitors at once
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _load(port: int, texts: list[str], n: int) -> tuple[float, list[float]]:
@@ -65,7 +59,7 @@ async def measure_async(engine: Engine, n: int) -> dict[str, Any]:
         db = Path(folder) / "bench.sqlite3"
         settings = Settings(_env_file=None, DATABASE_PATH=db, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
         store = Store(db)
-        port = _free_port()
+        port = free_port()
         server, task = await web_server.start(build_app(settings, engine, store), "127.0.0.1", port)
         try:
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:

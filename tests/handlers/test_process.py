@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from handlers.fake_api import LoopbackBotAPI
+from handlers.web.server import free_port
 from tests.helpers import ROOT, run_process
 from tests.telegram_helpers import TOKEN, message
 
@@ -84,12 +85,6 @@ def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
     assert TOKEN not in err and TOKEN.split(":")[1] not in err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _post(url: str, body: dict, secret: str | None) -> int:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
@@ -104,7 +99,7 @@ def _post(url: str, body: dict, secret: str | None) -> int:
 
 
 def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with LoopbackBotAPI() as api:
         process = _start(
             api,

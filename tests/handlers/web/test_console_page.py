@@ -4,7 +4,6 @@ and a forwarded question. Each step saves a screenshot in tests/artifacts/."""
 from __future__ import annotations
 
 import shutil
-import socket
 
 import httpx
 import pytest
@@ -15,6 +14,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from handlers.web import server as web_server
 from handlers.web.app import build_app
+from handlers.web.server import free_port
 from tests.helpers import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.skipif(
 )
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _web_ticket(client: httpx.AsyncClient, question: str, lang: str) -> str:
@@ -49,7 +43,7 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
     await add_staff(store, "wang", "correct horse battery")
     settings = Settings(_env_file=None, DATABASE_PATH=store.path, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
     server, task = await web_server.start(
-        build_app(settings, engine, store), "127.0.0.1", port := _free_port()
+        build_app(settings, engine, store), "127.0.0.1", port := free_port()
     )
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)

@@ -11,7 +11,8 @@ from bot.settings import Settings
 from bot.storage import Store
 from handlers.web import server as web_server
 from handlers.web.app import build_app
-from tests.handlers.web.test_console_page import ARTIFACTS, CHROMIUM, DESKTOP, _free_port
+from handlers.web.server import free_port
+from tests.handlers.web.test_console_page import ARTIFACTS, CHROMIUM, DESKTOP
 from tests.handlers.web.test_dashboard import DAY2, seed
 
 pytestmark = pytest.mark.skipif(
@@ -30,7 +31,7 @@ async def test_a_supervisor_sees_the_plots_and_narrows_the_dates(
     await seed(store)
     settings = Settings(_env_file=None, DATABASE_PATH=store.path, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
     server, task = await web_server.start(
-        build_app(settings, engine, store), "127.0.0.1", port := _free_port()
+        build_app(settings, engine, store), "127.0.0.1", port := free_port()
     )
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,6 @@ size in tests/artifacts/. Without a chromium the module is skipped, and pytest's
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from handlers.reply import TelegramDesk
 from handlers.web import page as web_page
 from handlers.web import server as web_server
 from handlers.web.app import build_app
+from handlers.web.server import free_port
 from tests.helpers import ROOT
 from tests.telegram_helpers import Harness, message
 
@@ -48,12 +48,6 @@ class Site:
     desk: Harness
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     from playwright.async_api import async_playwright
@@ -66,7 +60,7 @@ async def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Asyn
     settings = Settings(_env_file=None, DATABASE_PATH=db, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
     app = build_app(settings, engine, store, TelegramDesk(desk.app.bot, store, STAFF_GROUP))
     web_page.POLL_MS = 300  # staff replies show up quickly in the test
-    server, task = await web_server.start(app, "127.0.0.1", port := _free_port())
+    server, task = await web_server.start(app, "127.0.0.1", port := free_port())
     ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM)
