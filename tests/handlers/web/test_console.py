@@ -233,15 +233,21 @@ async def test_the_newest_ticket_comes_first(site: Site) -> None:
     ]
 
 
-async def test_a_telegram_ticket_answered_in_the_console_is_sent_by_the_bot_and_group_replies_show(
-    engine: Engine, tmp_path: Path
-) -> None:
-    desk = await Harness(
+@pytest.fixture
+async def desk(engine: Engine, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The Telegram bot with its staff group, on a database that also has the console account `wang`."""
+    harness = await Harness(
         engine, tmp_path / "tg.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
     ).start()
-    store = desk.app.bot_data.store
-    await add_staff(store, "wang", PASSWORD)
-    web = Site(engine, store, TelegramCourier(desk.app.bot))
+    await add_staff(harness.app.bot_data.store, "wang", PASSWORD)
+    yield harness
+    await harness.stop()
+
+
+async def test_a_telegram_ticket_answered_in_the_console_is_sent_by_the_bot_and_group_replies_show(
+    engine: Engine, desk: Harness
+) -> None:
+    web = Site(engine, desk.app.bot_data.store, TelegramCourier(desk.app.bot))
     try:
         await desk.send(message("연길 공항 환전", user_id=7, lang="ko"))
         await desk.send(message("상담원 연결해 주세요", user_id=7, lang="ko"))
@@ -267,7 +273,6 @@ async def test_a_telegram_ticket_answered_in_the_console_is_sent_by_the_bot_and_
         ]
     finally:
         await web.client.aclose()
-        await desk.stop()
 
 
 async def test_a_forwarded_question_is_answered_in_its_language_with_the_chinese_beside(
@@ -285,14 +290,11 @@ async def test_a_forwarded_question_is_answered_in_its_language_with_the_chinese
 
 
 async def test_a_telegram_ticket_without_telegram_in_this_process_is_refused_and_stays_open(
-    engine: Engine, tmp_path: Path
+    engine: Engine, desk: Harness
 ) -> None:
-    desk = await Harness(
-        engine, tmp_path / "tg.sqlite3", STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
-    ).start()
-    store = desk.app.bot_data.store
-    await add_staff(store, "wang", PASSWORD)
-    web = Site(engine, store)  # no courier: Telegram is not running beside the web
+    web = Site(
+        engine, desk.app.bot_data.store
+    )  # no courier: Telegram is not running beside the web
     try:
         await desk.send(message("상담원 연결해 주세요", user_id=7, lang="ko"))
         await web.sign_in()
@@ -305,7 +307,6 @@ async def test_a_telegram_ticket_without_telegram_in_this_process_is_refused_and
         assert polled == [{"id": 1, "status": "open", "replies": 0}]
     finally:
         await web.client.aclose()
-        await desk.stop()
 
 
 async def test_a_removed_account_is_signed_out_at_once(site: Site) -> None:
