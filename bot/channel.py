@@ -67,8 +67,14 @@ def topic_button(kb: Knowledge, topic_id: str, lang: str) -> Button:
     return Button(title, OpenTopic(topic_id))
 
 
-def menu_rows(kb: Knowledge, lang: str) -> Rows:
-    """The main needs, two a row; the Chinese menu also offers 长辈模式; then the language switch."""
+def menu_rows(kb: Knowledge, lang: str, elder: bool = False) -> Rows:
+    """The main needs, two a row; the Chinese menu also offers 长辈模式; then the language switch.
+
+    In elder mode only the six big needs, one a row: the web's counterpart of Telegram's big keyboard.
+    """
+    if elder:
+        actions = dict(MENU)
+        return tuple((Button(kb.text(key, lang), actions[key]),) for key in ELDER_BUTTONS)
     buttons = [Button(kb.text(key, lang), action) for key, action in MENU]
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     if lang == "zh":
@@ -105,7 +111,7 @@ def label_action(kb: Knowledge, text: str) -> Action | None:
     return None
 
 
-def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
+def answer_rows(answer: Answer, kb: Knowledge, elder: bool = False) -> Rows:
     """The buttons under an answer: a clarify's suggestions, the menu, what to look for nearby,
     or "more" (an FAQ answer's background and sources), related topics with 👍/👎 and the way back
     to the menu; after thanks only the way back."""
@@ -114,7 +120,7 @@ def answer_rows(answer: Answer, kb: Knowledge) -> Rows:
         picks = tuple((topic_button(kb, topic_id, lang),) for topic_id in answer.suggestions)
         return (*picks, (Button(kb.text("clarify_none", lang), NoneOfThese()),))
     if answer.kind in ("fallback", "greeting"):
-        return menu_rows(kb, lang)
+        return menu_rows(kb, lang, elder)
     if answer.kind == "nearby":
         return want_rows(kb, lang, answer.want)
     if answer.kind == "thanks":

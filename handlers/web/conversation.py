@@ -189,7 +189,9 @@ class WebChat:
         elif question is not None:
             state.last = (question, answer)
         state.lang = turn.lang = answer.lang
-        turn.bubbles.append(Bubble(text_without_links(answer), answer_rows(answer, kb), answer))
+        turn.bubbles.append(
+            Bubble(text_without_links(answer), answer_rows(answer, kb, turn.elder), answer)
+        )
         if record:
             try:
                 await self.store.log_event(
@@ -253,14 +255,14 @@ class WebChat:
                 await self.store.set_elder(user, not elder)
                 turn.elder = not elder
                 text = kb.text("elder_on" if turn.elder else "elder_off", lang)
-                turn.bubbles.append(Bubble(text, menu_rows(kb, lang)))
+                turn.bubbles.append(Bubble(text, menu_rows(kb, lang, turn.elder)))
             case PickLanguage():
                 turn.bubbles.append(Bubble(kb.text("language_prompt", lang), language_rows()))
             case SetLanguage(new):
                 await self.store.set_lang(user, new)
                 state.lang = turn.lang = new
                 turn.bubbles.append(Bubble(kb.text("language_set", new)))
-                turn.bubbles.append(Bubble(kb.text("greeting", new), menu_rows(kb, new)))
+                turn.bubbles.append(Bubble(kb.text("greeting", new), menu_rows(kb, new, elder)))
             case Feedback(helpful, subject):
                 await self._feedback(turn, state, helpful, subject)
             case Near(want):
@@ -274,12 +276,12 @@ class WebChat:
                     located = query.model_copy(update={"lat": lat, "lon": lon, "want": want})
                     await self._answer(turn, state, responder.answer(located), f"[nearby] {want}")
             case LocalCards():
-                turn.bubbles.append(Bubble(cards_text(kb, lang), menu_rows(kb, lang)))
+                turn.bubbles.append(Bubble(cards_text(kb, lang), menu_rows(kb, lang, elder)))
             case Complain():
                 turn.bubbles.append(Bubble(kb.text("web.complain_place", lang)))
                 turn.form = "complaint"
             case _:
-                turn.bubbles.append(Bubble(kb.text("menu_title", lang), menu_rows(kb, lang)))
+                turn.bubbles.append(Bubble(kb.text("menu_title", lang), menu_rows(kb, lang, elder)))
 
     async def _feedback(
         self, turn: Turn, state: WebSession, helpful: bool, subject: str | None

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from bot.answer import Query
-from bot.channel import text_without_links
+from bot.channel import elder_labels, text_without_links
 from bot.engine import Engine
 from bot.settings import Settings
 from handlers.reply import TelegramDesk
@@ -155,6 +155,14 @@ async def test_elder_mode_is_large_and_answers_short_with_a_phone(
         "elder",
         True,
     )
+    menu = page.locator("#log .bubble.bot").last.get_by_role("button")
+    assert await menu.all_text_contents() == list(elder_labels(engine.responder.kb, "zh"))
+    widths = [(await b.bounding_box() or {"width": 0})["width"] for b in await menu.all()]
+    assert min(widths) > PHONE["width"] * 0.7  # one big button a row
+    before = len(await bot_bubbles(page))
+    await menu.first.click()  # 换钱: the first need opens its short answer
+    opened = (await wait_for_bubbles(page, before))[-1]
+    assert opened == text_without_links(engine.responder.faq("currency-exchange", "zh", elder=True))
     answer = await ask(page, "外国卡在哪里取钱")
     assert answer == text_without_links(
         engine.answer(Query(text="外国卡在哪里取钱", hint="zh", elder=True))
