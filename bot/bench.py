@@ -334,6 +334,11 @@ def table(results: dict[str, Any]) -> str:
             f"Web API (POST /api/v1/ask over loopback, {w['concurrency']} in flight, client in another process; target 300/s, p99 < 50 ms)",
             f"  {w['rps']:.0f} requests/s; p50 {w['p50_ms']:.1f} ms, p99 {w['p99_ms']:.1f} ms",
         ]
+        if "at_target" in w:
+            a = w["at_target"]
+            lines.append(
+                f"  visitors arriving at {a['offered_rps']:.0f}/s: {a['rps']:.0f} served/s; p50 {a['p50_ms']:.1f} ms, p99 {a['p99_ms']:.1f} ms"
+            )
     return "\n".join(lines)
 
 

@@ -34,7 +34,12 @@ async def start(app: ASGIApp, host: str, port: int) -> tuple[Server, asyncio.Tas
     server = Server(config)
     # Bound here, not by uvicorn: uvicorn calls sys.exit when it cannot bind, which no caller can turn
     # into the one-line "cannot serve" message; a failed bind() raises OSError (port taken, bad address).
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # proto=IPPROTO_TCP, not the default 0: asyncio turns Nagle off (TCP_NODELAY) only on connections whose
+    # socket says TCP, and with Nagle on, a response written in two parts waited ~40 ms for the client's
+    # delayed ACK (2026-12-06: 44 ms for /healthz from httpx; 1.5 ms from curl, which reads differently).
+    listener = socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))

@@ -30,8 +30,10 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
         "telegram",
         "web",
     } <= data.keys()
-    assert set(data["web"]) == {"requests", "concurrency", "rps", "p50_ms", "p99_ms"}
-    assert "Web API (POST /api/v1/ask" in text
+    web_keys = {"requests", "concurrency", "offered_rps", "rps", "p50_ms", "p99_ms"}
+    assert (set(data["web"]), set(data["web"]["at_target"])) == (web_keys | {"at_target"}, web_keys)
+    assert data["web"]["at_target"]["offered_rps"] == 300
+    assert "Web API (POST /api/v1/ask" in text and "visitors arriving at 300/s" in text
     assert list(data["quality"]) == ["written", "real (tuning half)", "real (held out)"]
     assert set(data["quality"]["real (held out)"]) == {"payhelp", "lexical", "peer", "baseline"}
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]

@@ -407,3 +407,30 @@ def test_run_with_the_web_port_taken_is_one_line_not_a_traceback(tmp_path: Path)
     lines = [line for line in result.stderr.splitlines() if "INFO" not in line]
     assert (result.returncode, len(lines)) == (1, 1)
     assert lines[0].startswith(f"payhelp: cannot serve the web chat on 127.0.0.1:{port}")
+
+
+async def test_the_server_turns_nagle_off_on_every_connection() -> None:
+    """With Nagle on, a response written in two parts waits ~40 ms for the client's delayed ACK."""
+    import socket
+
+    from starlette.responses import PlainTextResponse
+
+    from handlers.web import server as web_server
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await PlainTextResponse("ok")(scope, receive, send)
+
+    server, task = await web_server.start(app, "127.0.0.1", port := web_server.free_port())
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            assert (await client.get("/")).text == "ok"
+            nodelay = [
+                conn.transport.get_extra_info("socket").getsockopt(
+                    socket.IPPROTO_TCP, socket.TCP_NODELAY
+                )
+                for conn in server.server_state.connections
+            ]
+        assert nodelay == [1]
+    finally:
+        await web_server.stop(server, task)
