@@ -28,6 +28,7 @@ from handlers.web.staffauth import COOKIE, Keys, Session, Throttle
 log = logging.getLogger(__name__)
 STAFF_LANG = "zh"  # staff text is Chinese first
 ACTIONS = ("reply", "send", "close")
+INBOX_POLL_MS = 3000  # how often the inbox asks for new tickets and replies
 
 
 @dataclass
@@ -284,7 +285,7 @@ def _nav(console: Console, session: Session) -> str:
 def _inbox_page(console: Console, session: Session, entries: list[Entry]) -> str:
     return (
         f"{_nav(console, session)}<main><h1>{esc(console.t('staff.inbox'))}</h1>"
-        f'<div id="tickets" data-version="{esc(_version(entries))}">'
+        f'<div id="tickets" data-version="{esc(_version(entries))}" data-poll="{INBOX_POLL_MS}">'
         f"{_tickets_html(console, session, entries)}</div></main>"
     )
 

@@ -12,6 +12,8 @@ from bot.accounts import add_staff
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
+from handlers.web import console as web_console
+from handlers.web import page as web_page
 from handlers.web import server as web_server
 from handlers.web.app import build_app
 from handlers.web.server import free_port
@@ -48,6 +50,8 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
     url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
     client = httpx.AsyncClient(base_url=url)
+    polls = (web_page.POLL_MS, web_console.INBOX_POLL_MS)
+    web_page.POLL_MS = web_console.INBOX_POLL_MS = 300  # polled replies and tickets show up quickly
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM)
@@ -92,6 +96,7 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
             await page.screenshot(path=str(ARTIFACTS / "staff-forwarded.png"), full_page=True)
             await browser.close()
     finally:
+        web_page.POLL_MS, web_console.INBOX_POLL_MS = polls
         await client.aclose()
         await web_server.stop(server, task)
         await store.close()
