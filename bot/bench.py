@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answer import Answer, Query
 from bot.evaluation import Case, Report, evaluate, judge, load_cases
+from bot.kbtools import real_files
 from bot.knowledge import Knowledge, require_knowledge
 from bot.language import _detect
 from bot.responder import INTENT_KINDS, Responder
@@ -179,12 +180,12 @@ def child_load(places: int, semantic: bool = False) -> None:
 
 
 def quality_sets() -> dict[str, list[Case]]:
-    """The written sets, and the real questions' tuning half and held-out half, reported apart."""
+    """The written sets, and the real questions' tuning halves and held-out halves (of every batch), reported apart."""
     tests = BUNDLED_KNOWLEDGE / "tests"
     return {
         "written": load_cases(sorted(tests.glob("*.jsonl"))),
-        "real (tuning half)": load_cases([tests / "real" / "tune.jsonl"]),
-        "real (held out)": load_cases([tests / "real" / "held-out.jsonl"]),
+        "real (tuning half)": load_cases(real_files(tests)),
+        "real (held out)": load_cases(real_files(tests, held_out=True)),
     }
 
 

@@ -22,6 +22,11 @@ def tuning_files(folder: Path) -> list[Path]:
     return [path for path in sorted(folder.glob("*.jsonl")) if path.name not in HELD_OUT]
 
 
+def real_files(folder: Path, held_out: bool = False) -> list[Path]:
+    """The real questions' tuning halves of every batch (tune*.jsonl), or their held-out halves."""
+    return sorted((folder / "real").glob("held-out*.jsonl" if held_out else "tune*.jsonl"))
+
+
 def check(root: Path, out: IO[str]) -> int:
     """Print every problem as file:line: field: message; 1 when there are errors."""
     _, problems = load_knowledge(root)

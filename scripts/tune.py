@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python scripts/tune.py [--quick]  — prints the best settings; copy them into bot/matcher.py and
 bot/responder.py. It reads the written sets (knowledge/tests/*.jsonl) but those in bot.kbtools.HELD_OUT, and the
-tuning half of the real set (knowledge/tests/real/tune.jsonl), never knowledge/tests/real/held-out.jsonl: held-out
+tuning halves of the real sets (knowledge/tests/real/tune*.jsonl), never knowledge/tests/real/held-out*.jsonl: held-out
 sets are measured once, when they arrive, and then only to report; the quality test checks the bar on them alone. Sentence vectors come from the disk cache (bot/semantic.py), so a
 second run encodes nothing.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.evaluation import Case, evaluate, load_cases
-from bot.kbtools import tuning_files
+from bot.kbtools import real_files, tuning_files
 from bot.knowledge import require_knowledge
 from bot.matcher import Matcher, Weights
 from bot.responder import Responder, Thresholds
@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     written = load_cases(tuning_files(BUNDLED_KNOWLEDGE / "tests"))
-    real = load_cases([BUNDLED_KNOWLEDGE / "tests" / "real" / "tune.jsonl"])
+    real = load_cases(real_files(BUNDLED_KNOWLEDGE / "tests"))
     index = SemanticIndex(
         CachedEncoder(E5Encoder(), VectorCache(CACHE)), VectorCache(CACHE), examples(kb), memo=0
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.kbtools import HELD_OUT, tuning_files
+from bot.kbtools import HELD_OUT, real_files, tuning_files
 from bot.knowledge import SPEC_PLACES, SPEC_TOPICS
 from bot.language import SUPPORTED
 from tests.helpers import ROOT, run_cli
@@ -83,6 +83,13 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
     assert "load_cases(tuning_files(" in source and "glob(" not in source
     names = [path.name for path in tuning_files(ROOT / "knowledge" / "tests")]
     assert names and set(HELD_OUT).isdisjoint(names)
+    assert "load_cases(real_files(" in source and "held_out=True" not in source
+    real = ROOT / "knowledge" / "tests"
+    assert [p.name for p in real_files(real)] == ["tune-2.jsonl", "tune.jsonl"]
+    assert [p.name for p in real_files(real, held_out=True)] == [
+        "held-out-2.jsonl",
+        "held-out.jsonl",
+    ]
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)
 
 

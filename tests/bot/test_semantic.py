@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 import threading
 import time
@@ -15,6 +16,7 @@ import pytest
 from bot.answer import Query
 from bot.engine import Engine
 from bot.question import focus, sentences
+from bot.responder import Responder, Thresholds
 from bot.semantic import Semantic, SemanticIndex, VectorCache, clip, examples, semantic_of
 from bot.settings import BUNDLED_KNOWLEDGE, load_settings
 
@@ -301,4 +303,22 @@ def test_clip_weighs_cjk_characters_about_three_latin_ones() -> None:
         96,
         274,
         "short one",
+    )
+
+
+def test_weak_agreement_of_words_and_meaning_offers_the_topic_instead_of_nothing(
+    semantic_engine: Engine,
+) -> None:
+    """An indirect question: its words score low, but the best topic of the words is also the nearest in
+    meaning, so it is offered as a "did you mean" rather than a fallback."""
+    text = "这张老的五角纸币银行还收不收，能去哪儿换成新的？"
+    responder = semantic_engine.responder
+    without = Responder(
+        responder.kb, semantic=responder.semantic, thresholds=Thresholds(agree_clarify=math.inf)
+    )
+    offered, alone = responder.answer(Query(text=text)), without.answer(Query(text=text))
+    assert (offered.kind, offered.suggestions[0], alone.kind) == (
+        "clarify",
+        "change-pack",
+        "fallback",
     )
