@@ -9,6 +9,7 @@ from telegram import Bot, Message
 from bot.answer import Answer
 from bot.casework import Ticket, link_ticket, open_ticket, ticket_card
 from bot.chat import without_help_desk
+from bot.engine import chinese
 from bot.storage import Store
 from bot.where import NEAR_M
 from handlers.context import Context
@@ -41,7 +42,9 @@ async def hand_off(
     last_question, last_answer = context.me.last or (question or "", None)
     bot_text = last_answer.text if last_answer is not None else ""
     zh_text = (
-        context.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
+        (await chinese(context.responder, last_question, last_answer)).text
+        if last_answer is not None
+        else ""
     )
     ticket = await open_ticket(
         context.store,

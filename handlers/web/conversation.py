@@ -44,7 +44,7 @@ from bot.contract import (
     SetLanguage,
     decode,
 )
-from bot.engine import Engine, ask
+from bot.engine import Engine, ask, chinese
 from bot.knowledge import Knowledge
 from bot.language import hint_language
 from bot.responder import Responder
@@ -211,7 +211,7 @@ class WebChat:
         last_question, last_answer = state.last or (question or "", None)
         bot_text = last_answer.text if last_answer is not None else ""
         zh_text = (
-            self.engine.responder.in_language(last_answer, "zh").text
+            (await chinese(self.engine.responder, last_question, last_answer)).text
             if last_answer is not None
             else ""
         )
