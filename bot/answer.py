@@ -24,6 +24,9 @@ class Query(BaseModel):
     saved_lang: str | None = None  # the user's stored choice
     elder: bool = False  # older person's mode: short numbered steps
     want: Want | None = None  # what a shared location is for
+    lang: str | None = (
+        None  # answer in this language whatever the text is written in (staff's Chinese version)
+    )
 
 
 class Link(BaseModel):

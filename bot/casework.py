@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.accounts import staff_names
+from bot.answer import Answer
+from bot.engine import chinese
+from bot.responder import Responder
 from bot.storage import Store, now
 
 
@@ -49,6 +53,40 @@ _TICKET_COLUMNS = (
     "id, user_id, chat_id, lang, question, answer, answer_zh, status, staff_message_id, channel"
 )
 CHANNEL_NAMES = {"telegram": "Telegram", "web": "网页"}  # staff text, Chinese
+
+
+async def desk_reachable(store: Store, staff_group: bool) -> bool:
+    """Whether anyone will see a ticket: a staff group on Telegram, or staff accounts of the /staff console."""
+    return staff_group or bool(await staff_names(store))
+
+
+async def file_ticket(
+    store: Store,
+    responder: Responder,
+    last: tuple[str, Answer] | None,
+    question: str | None,
+    lang: str,
+    user_id: int,
+    chat_id: int,
+    channel: str,
+) -> Ticket:
+    """Open a ticket about the person's last question and answer (with its Chinese version for staff)."""
+    last_question, last_answer = last or (question or "", None)
+    answer_zh = (
+        (await chinese(responder, last_question, last_answer)).text
+        if last_answer is not None
+        else ""
+    )
+    return await open_ticket(
+        store,
+        user_id,
+        chat_id,
+        lang,
+        last_question or question or "",
+        last_answer.text if last_answer is not None else "",
+        answer_zh,
+        channel,
+    )
 
 
 async def open_ticket(

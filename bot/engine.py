@@ -30,7 +30,19 @@ async def gloss(responder: Responder, text: str) -> tuple[Answer, Answer | None]
     answer is Chinese already.
     """
     answer = await ask(responder, Query(text=text))
-    return answer, None if answer.lang == "zh" else responder.in_language(answer, "zh")
+    return answer, None if answer.lang == "zh" else await chinese(responder, text, answer)
+
+
+async def chinese(responder: Responder, question: str, answer: Answer) -> Answer:
+    """The Chinese version of `answer` for staff: the typed question answered again in Chinese (so a city's
+    places and a place's yes/no lines come through), or the answer rebuilt when it came from a button."""
+    if answer.lang == "zh":
+        return answer
+    if question.strip() and not question.startswith(
+        "["
+    ):  # "[button] ..." marks a tap, not a question
+        return await ask(responder, Query(text=question, lang="zh"))
+    return responder.in_language(answer, "zh")
 
 
 class Engine:

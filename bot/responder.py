@@ -114,7 +114,7 @@ class Responder:
     def _answer(self, query: Query) -> Answer:
         if query.lat is not None and query.lon is not None:
             lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
-            return self.nearby(query.lat, query.lon, query.want, lang)
+            return self.nearby(query.lat, query.lon, query.want, query.lang or lang)
         text = query.text[:MAX_TEXT]
         decision = decide(
             text, query.hint, query.saved_lang, self.matcher.english_words, self.default_lang
@@ -122,6 +122,10 @@ class Responder:
         if not normalize(text):
             return self._fallback(decision)
         foreign = decision.clear and decision.detected not in SUPPORTED
+        if (
+            query.lang is not None and query.lang in SUPPORTED
+        ):  # read as written, answered in the language asked for
+            decision = Decision(query.lang, query.lang, True)
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         asked = (
             without_name(text, hits[0].alias) if hits else text

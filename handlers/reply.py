@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, Message
 
 from bot.answer import Answer
-from bot.casework import Ticket, link_ticket, open_ticket, ticket_card
+from bot.casework import Ticket, desk_reachable, file_ticket, link_ticket, ticket_card
 from bot.chat import without_help_desk
 from bot.storage import Store
 from bot.where import NEAR_M
@@ -34,25 +34,23 @@ async def send(message: Message, reply: Reply) -> Message:
 async def hand_off(
     message: Message, answer: Answer, context: Context, question: str | None
 ) -> Answer:
-    """Open a ticket in the staff group (committed first), or give the hotline when there is no group."""
+    """Open a ticket (committed first) for the staff group and the /staff console, or give the hotline
+    when neither exists; the group gets the ticket posted when there is one."""
     staff_chat = context.settings.STAFF_CHAT_ID
-    if staff_chat is None:
+    if not await desk_reachable(context.store, staff_chat is not None):
         return without_help_desk(answer, context.kb)
-    last_question, last_answer = context.me.last or (question or "", None)
-    bot_text = last_answer.text if last_answer is not None else ""
-    zh_text = (
-        context.responder.in_language(last_answer, "zh").text if last_answer is not None else ""
-    )
-    ticket = await open_ticket(
+    ticket = await file_ticket(
         context.store,
+        context.responder,
+        context.me.last,
+        question,
+        answer.lang,
         context.user_id,
         message.chat_id,
-        answer.lang,
-        last_question or question or "",
-        bot_text,
-        zh_text,
+        "telegram",
     )
-    await post_ticket(message.get_bot(), context.store, staff_chat, ticket)
+    if staff_chat is not None:
+        await post_ticket(message.get_bot(), context.store, staff_chat, ticket)
     return answer
 
 

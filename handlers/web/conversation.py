@@ -18,7 +18,7 @@ from cachetools import TTLCache
 
 from bot.accounts import staff_names
 from bot.answer import Answer, Query, Want
-from bot.casework import Desk, add_complaint, complaint_note, open_ticket, replies
+from bot.casework import Desk, add_complaint, complaint_note, desk_reachable, file_ticket, replies
 from bot.channel import (
     Button,
     Rows,
@@ -206,25 +206,11 @@ class WebChat:
         """Open a ticket when staff can see it (the staff group, or staff accounts of the browser
         console); otherwise the hotline, honestly."""
         kb = self.engine.responder.kb
-        if self.desk is None and not await staff_names(self.store):
+        if not await desk_reachable(self.store, self.desk is not None):
             return without_help_desk(answer, kb)
-        last_question, last_answer = state.last or (question or "", None)
-        bot_text = last_answer.text if last_answer is not None else ""
-        zh_text = (
-            self.engine.responder.in_language(last_answer, "zh").text
-            if last_answer is not None
-            else ""
-        )
         user = web_user_id(turn.session)
-        ticket = await open_ticket(
-            self.store,
-            user,
-            user,
-            answer.lang,
-            last_question or question or "",
-            bot_text,
-            zh_text,
-            channel="web",
+        ticket = await file_ticket(
+            self.store, self.engine.responder, state.last, question, answer.lang, user, user, "web"
         )
         try:
             if self.desk is not None:

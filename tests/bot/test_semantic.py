@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from bot.answer import Query
-from bot.engine import Engine
+from bot.engine import Engine, gloss
 from bot.question import focus, sentences
 from bot.responder import Responder, Thresholds
 from bot.semantic import Semantic, SemanticIndex, VectorCache, clip, examples, semantic_of
@@ -329,3 +329,27 @@ def test_weak_agreement_of_words_and_meaning_offers_the_topic_instead_of_nothing
         "currency-exchange",
         "fallback",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("연길에 ATM 어디 있어요", "nearby"), ("Does Pingyao Ancient City take Visa?", "place")],
+)
+def test_staff_chinese_version_keeps_a_city_s_places_and_a_place_s_yes_no_lines(
+    semantic_engine: Engine, text: str, kind: str
+) -> None:
+    answer, chinese = asyncio.run(gloss(semantic_engine.responder, text))
+    assert chinese is not None
+    assert (answer.kind, chinese.kind, chinese.lang, chinese.places) == (
+        kind,
+        kind,
+        "zh",
+        answer.places,
+    )
+    first = chinese.text.splitlines()[0]
+    assert (
+        first == (semantic_engine.answer(Query(text=text, lang="zh")).text.splitlines()[0])
+        and first != answer.text.splitlines()[0]
+    )
+    if kind == "place":  # the yes/no line is there, in Chinese ("未核实…" for a plan's promise)
+        assert first.startswith("未核实")

@@ -330,6 +330,24 @@ async def test_person_button_without_a_staff_group_gives_the_hotline(
     assert texts(calls) == [ui(engine, "handoff_unavailable", "ko")]
 
 
+async def test_without_a_staff_group_a_person_request_reaches_the_staff_console(
+    bot: Harness, engine: Engine
+) -> None:
+    """With staff accounts of the browser console (and no Telegram staff group) the ticket goes to its inbox."""
+    from bot.accounts import add_staff
+    from bot.casework import inbox
+
+    store = bot.app.bot_data.store
+    await add_staff(store, "wang", "correct horse battery")
+    await bot.send(message("연길 공항 환전", user_id=7, lang="ko"))
+    calls = await bot.send(callback("h", user_id=7, lang="ko"))
+    tickets = [entry.ticket for entry in await inbox(store)]
+    assert texts(calls) == [ui(engine, "handoff", "ko")]
+    assert [(t.user_id, t.channel, t.question) for t in tickets] == [
+        (7, "telegram", "연길 공항 환전")
+    ]
+
+
 @pytest.mark.parametrize("lang", SUPPORTED)
 async def test_buttons_alone_reach_an_answer_in_every_language(
     bot: Harness, engine: Engine, lang: str

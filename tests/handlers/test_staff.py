@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import Query
 from bot.engine import Engine
 from handlers import upkeep
 from tests.helpers import run_process
@@ -65,8 +66,12 @@ async def test_handoff_tells_the_user_and_posts_a_ticket_with_a_chinese_version(
     user = [c.params["text"] for c in calls if c.params["chat_id"] == "7"]
     assert user == [esc(engine.responder.kb.text("handoff", "ko"))]
     assert ticket.startswith("🎫 工单 #1 · 语言 ko\n问题：연길 공항 환전\n机器人回答：")
+    chinese = engine.answer(Query(text="연길 공항 환전", lang="zh")).text  # with its yes/no line
     zh_place = engine.responder.kb.places["ynj-airport"].names.zh[0]
-    assert f"中文版：{zh_place}" in ticket
+    assert (f"中文版：{esc(chinese.splitlines()[0])}" in ticket, zh_place in chinese) == (
+        True,
+        True,
+    )
 
 
 async def test_staff_reply_send_and_close_reach_the_user_and_survive_a_restart(
