@@ -353,3 +353,16 @@ def test_staff_chinese_version_keeps_a_city_s_places_and_a_place_s_yes_no_lines(
     )
     if kind == "place":  # the yes/no line is there, in Chinese ("未核实…" for a plan's promise)
         assert first.startswith("未核实")
+
+
+def test_a_place_and_a_need_named_are_answered_without_encoding(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    assert engine.settle(timeout=60)
+    encoder.encoded.clear()
+    named = engine.answer(Query(text="Does Pingyao Ancient City take Visa?"))
+    assert (named.kind, named.places[0], encoder.encoded) == ("place", "pingyao-ancient-city", [])
+    engine.answer(Query(text="what time is the last train from taiyuan to pingyao"))
+    assert encoder.encoded == [
+        "what time is the last train from taiyuan to pingyao"
+    ]  # no need the words take as in scope: read for its meaning
