@@ -48,6 +48,15 @@ class CountingEncoder:
         return rows
 
 
+def counted(tmp_path: Path) -> tuple[Engine, CountingEncoder]:
+    """A settled engine whose sentence vectors come from a CountingEncoder (what it encodes is recorded)."""
+    encoder = CountingEncoder()
+    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
+    assert engine.settle(timeout=60)
+    encoder.encoded.clear()
+    return engine, encoder
+
+
 @pytest.fixture
 def semantic_engine(engine: Engine) -> Engine:
     """The engine as it runs by default (tests/conftest.py): lexical and semantic evidence, the real e5 model."""
@@ -258,9 +267,7 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
 
 
 def test_a_question_the_words_settle_is_answered_without_encoding(tmp_path: Path) -> None:
-    encoder = CountingEncoder()
-    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
-    assert engine.settle(timeout=60)
+    engine, encoder = counted(tmp_path)
     encoder.encoded.clear()
     clear = engine.answer(Query(text="where can I exchange money"))
     assert (clear.topic, encoder.encoded) == ("currency-exchange", [])
@@ -284,9 +291,7 @@ def test_a_batch_caches_its_questions_vectors_so_a_rerun_encodes_nothing(tmp_pat
 def test_a_long_story_is_encoded_once_its_asking_part_clipped_to_the_budget(
     tmp_path: Path,
 ) -> None:
-    encoder = CountingEncoder()
-    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
-    assert engine.settle(timeout=60)
+    engine, encoder = counted(tmp_path)
     story = (
         "我们一家人上个月从首尔飞到长春，第一天在酒店休息。第二天去了净月潭，风景很好。"
         "晚上想吃烤肉，可是店里只收微信和支付宝。老板很客气，但是我们没有中国的银行卡。"
@@ -356,9 +361,7 @@ def test_staff_chinese_version_keeps_a_city_s_places_and_a_place_s_yes_no_lines(
 
 
 def test_a_place_and_a_need_named_are_answered_without_encoding(tmp_path: Path) -> None:
-    encoder = CountingEncoder()
-    engine = Engine.load(BUNDLED_KNOWLEDGE, semantic=Semantic(tmp_path / "v.sqlite3", encoder))
-    assert engine.settle(timeout=60)
+    engine, encoder = counted(tmp_path)
     encoder.encoded.clear()
     named = engine.answer(Query(text="Does Pingyao Ancient City take Visa?"))
     assert (named.kind, named.places[0], encoder.encoded) == ("place", "pingyao-ancient-city", [])
