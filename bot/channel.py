@@ -88,6 +88,14 @@ def elder_labels(kb: Knowledge, lang: str) -> tuple[str, ...]:
     return tuple(kb.text(key, lang) for key in ELDER_BUTTONS)
 
 
+def sorry_rows(kb: Knowledge, lang: str) -> Rows:
+    """After 👎: talk to a person, or back to the menu."""
+    return (
+        (Button(kb.text("btn.person", lang), Person()),),
+        (Button(kb.text("btn.back", lang), Menu()),),
+    )
+
+
 def language_rows() -> Rows:
     """The five languages, each named in itself."""
     return tuple((Button(LANGUAGE_NAMES[code], SetLanguage(code)),) for code in LANGUAGES)

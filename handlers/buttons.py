@@ -7,28 +7,26 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.channel import action_answer
+from bot.channel import action_answer, sorry_rows
 from bot.contract import (
     Action,
     ElderMode,
     Feedback,
     LocalCards,
-    Menu,
     Near,
-    Person,
     PickLanguage,
     SetLanguage,
     Want,
     decode,
-    encode,
 )
 from handlers.commands import greet, toggle_elder
 from handlers.context import Context, message_of, query_of
 from handlers.render import (
     Reply,
     escape,
+    inline,
     language_keyboard,
     local_cards_reply,
     menu_keyboard,
@@ -118,10 +116,5 @@ async def feedback(update: Update, context: Context, vote: Feedback) -> None:
         log.exception("could not save feedback")
     await query.answer(kb.text("feedback_thanks", lang))
     if not vote.helpful and query.message is not None:
-        keyboard = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(kb.text("btn.person", lang), callback_data=encode(Person()))],
-                [InlineKeyboardButton(kb.text("btn.back", lang), callback_data=encode(Menu()))],
-            ]
-        )
+        keyboard = inline(sorry_rows(kb, lang))
         await send(message_of(update), Reply((escape(kb.text("feedback_sorry", lang)),), keyboard))

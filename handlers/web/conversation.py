@@ -20,7 +20,6 @@ from bot.accounts import staff_names
 from bot.answer import Answer, Query, Want
 from bot.casework import Desk, add_complaint, complaint_note, desk_reachable, file_ticket, replies
 from bot.channel import (
-    Button,
     Rows,
     Session,
     action_answer,
@@ -28,6 +27,7 @@ from bot.channel import (
     label_action,
     language_rows,
     menu_rows,
+    sorry_rows,
     text_without_links,
 )
 from bot.chat import without_help_desk
@@ -37,9 +37,7 @@ from bot.contract import (
     ElderMode,
     Feedback,
     LocalCards,
-    Menu,
     Near,
-    Person,
     PickLanguage,
     SetLanguage,
     decode,
@@ -278,11 +276,7 @@ class WebChat:
         await self.store.add_feedback(web_user_id(turn.session), subject, helpful, lang, question)
         turn.bubbles.append(Bubble(kb.text("feedback_thanks", lang)))
         if not helpful:
-            rows = (
-                (Button(kb.text("btn.person", lang), Person()),),
-                (Button(kb.text("btn.back", lang), Menu()),),
-            )
-            turn.bubbles.append(Bubble(kb.text("feedback_sorry", lang), rows))
+            turn.bubbles.append(Bubble(kb.text("feedback_sorry", lang), sorry_rows(kb, lang)))
 
     async def complain(
         self, sid: str | None, hint: str | None, place: str, what: str, when: str | None
