@@ -118,6 +118,17 @@ async def open_ticket(
     )
 
 
+def visitor_text(responder: Responder, ticket: Ticket, action: str, value: str = "") -> str:
+    """What the visitor receives for a staff action, in every channel: "reply" (staff's words after a line
+    saying they are staff's), "send" (topic `value`'s curated answer in the visitor's language) or "close"."""
+    kb = responder.kb
+    if action == "reply":
+        return f"{kb.text('staff_reply', ticket.lang)}\n{value}"
+    if action == "send":
+        return responder.faq(value, ticket.lang).text
+    return kb.text("handoff_closed", ticket.lang)
+
+
 def ticket_card(ticket: Ticket) -> str:
     """What the staff group reads for a new ticket (Chinese first; a non-Chinese answer also in Chinese)."""
     where = (

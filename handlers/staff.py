@@ -14,7 +14,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.casework import Ticket, close_ticket, deliver, ticket_for_message
+from bot.casework import Ticket, close_ticket, deliver, ticket_for_message, visitor_text
 from bot.engine import gloss
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
@@ -92,7 +92,7 @@ async def staff_reply(update: Update, context: Context) -> None:
     ticket = await _replied_ticket(message, context)
     if ticket is None:
         return  # an ordinary conversation among staff
-    text = f"{context.kb.text('staff_reply', ticket.lang)}\n{message.text}"
+    text = visitor_text(context.responder, ticket, "reply", message.text or "")
     await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。", context.store)
 
 
@@ -125,11 +125,10 @@ async def send_command(update: Update, context: Context) -> None:
             ),
         )
         return
-    answer = context.responder.faq(topic, ticket.lang)
     await _deliver(
         message_of(update),
         ticket,
-        answer.text,
+        visitor_text(context.responder, ticket, "send", topic),
         f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
         context.store,
     )
@@ -144,7 +143,7 @@ async def close_command(update: Update, context: Context) -> None:
     await _deliver(
         message_of(update),
         ticket,
-        context.kb.text("handoff_closed", ticket.lang),
+        visitor_text(context.responder, ticket, "close"),
         f"✓ 工单 #{ticket.id} 已关闭。",
         context.store,
     )

@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from bot.accounts import is_staff, verify
-from bot.casework import Courier, Entry, close_ticket, deliver, inbox, ticket_by_id
+from bot.casework import Courier, Entry, close_ticket, deliver, inbox, ticket_by_id, visitor_text
 from bot.engine import Engine, gloss
 from bot.knowledge import Knowledge
 from bot.settings import Settings
@@ -192,19 +192,14 @@ async def act(request: Request) -> Response:
     if ticket.channel != "web" and console.courier is None:
         # Checked before anything is written: a Telegram user could not be told, so nothing changes.
         return Response(kb.text("staff.not_delivered", "zh"), status_code=503)
-    if action == "reply":
-        words = form.get("text", "").strip()
-        if not words:
-            return RedirectResponse("/staff", status_code=303)
-        text = f"{kb.text('staff_reply', ticket.lang)}\n{words}"
-    elif action == "send":
-        topic = form.get("topic", "")
-        if topic not in kb.topics:
-            return Response("unknown topic", status_code=400)
-        text = console.engine.responder.faq(topic, ticket.lang).text
-    else:
+    value = form.get("text" if action == "reply" else "topic", "").strip()
+    if action == "reply" and not value:
+        return RedirectResponse("/staff", status_code=303)
+    if action == "send" and value not in kb.topics:
+        return Response("unknown topic", status_code=400)
+    if action == "close":
         await close_ticket(console.store, ticket.id)
-        text = kb.text("handoff_closed", ticket.lang)
+    text = visitor_text(console.engine.responder, ticket, action, value)
     try:
         await deliver(console.store, ticket, text, session.name, console.courier)
     except Exception:  # Telegram refused or is unreachable: the reply is kept, staff are told
