@@ -122,9 +122,8 @@ class Responder:
         if not normalize(text):
             return self._fallback(decision)
         foreign = decision.clear and decision.detected not in SUPPORTED
-        if (
-            query.lang is not None and query.lang in SUPPORTED
-        ):  # read as written, answered in the language asked for
+        # Read as written, answered in the language asked for (staff's Chinese version).
+        if query.lang is not None and query.lang in SUPPORTED:
             decision = Decision(query.lang, query.lang, True)
         hits = [h for h in self.finder.find(text) if h.score >= self.limits.place]
         asked = (
@@ -135,7 +134,9 @@ class Responder:
         # A named place and a named need that the words alone take as in scope ("does Pingyao take Visa")
         # settle what is asked: no encode (place questions p50 19.9 -> 1.1 ms, same answers on the test sets).
         needs = self.where.read(asked).needs if hits else ()
-        settled = self._conclusive(ranked) or bool(needs and ranked[0].target in self.kb.topics)
+        settled = self._conclusive(ranked) or bool(
+            needs and ranked and ranked[0].target in self.kb.topics
+        )
         if self.semantic is not None and self.semantic.ready and not settled:
             ranked = self.matcher.rank(
                 asked, unknown_weight=unknown, similarity=self._similarity(text)
