@@ -265,6 +265,9 @@ INTENT_TEXTS: tuple[str, ...] = (
 )  # the responder's answers that are one text
 
 
+STAFF_LANG = (
+    "zh"  # staff read Chinese first: the console, the staff group's confirmations, tickets' glosses
+)
 STAFF_TEXTS: tuple[str, ...] = (  # the staff console's words (staff.slow has a placeholder, below)
     "title",
     "name",
@@ -418,6 +421,13 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "web.complain_place": (),
         **_family("staff", STAFF_TEXTS),
         "staff.slow": ("seconds",),
+        # the Telegram staff group's confirmations
+        "staff.reloaded": ("topics", "places"),
+        "staff.reload_failed": ("count", "errors"),
+        "staff.sent": ("ticket",),
+        "staff.sent_topic": ("language", "topic", "ticket"),
+        "staff.send_usage": ("topics",),
+        "staff.ticket_closed": ("ticket",),
         **_family("want", WANTS),
         **_family("kind", get_args(PlaceKind)),
         **_family("accept", get_args(Accept)),

@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.casework import Ticket, close_ticket, deliver, ticket_for_message, visitor_text
+from bot.contract import STAFF_LANG
 from bot.engine import gloss
 from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
@@ -63,9 +64,9 @@ def reload_report(errors: list[Problem], context: Context) -> str:
     """What staff read after a reload."""
     if errors:
         shown = "\n".join(str(e) for e in errors[:15])
-        return f"⚠️ 知识库有 {len(errors)} 处错误，继续使用旧版本：\n{shown}"
+        return context.kb.text("staff.reload_failed", STAFF_LANG, count=len(errors), errors=shown)
     kb = context.engine.responder.kb  # the new snapshot, not this update's
-    return f"✓ 知识库已重新加载：{len(kb.topics)} 个主题，{len(kb.places)} 个地点。"
+    return kb.text("staff.reloaded", STAFF_LANG, topics=len(kb.topics), places=len(kb.places))
 
 
 async def _replied_ticket(message: Message, context: Context) -> Ticket | None:
@@ -93,7 +94,13 @@ async def staff_reply(update: Update, context: Context) -> None:
     if ticket is None:
         return  # an ordinary conversation among staff
     text = visitor_text(context.responder, ticket, "reply", message.text or "")
-    await _deliver(message, ticket, text, f"✓ 已发送给工单 #{ticket.id} 的用户。", context.store)
+    await _deliver(
+        message,
+        ticket,
+        text,
+        context.kb.text("staff.sent", STAFF_LANG, ticket=ticket.id),
+        context.store,
+    )
 
 
 async def _deliver(
@@ -119,7 +126,11 @@ async def send_command(update: Update, context: Context) -> None:
             Reply(
                 split_html(
                     escape(
-                        "用法：/send 主题ID。可用的主题：" + ", ".join(sorted(context.kb.topics))
+                        context.kb.text(
+                            "staff.send_usage",
+                            STAFF_LANG,
+                            topics=", ".join(sorted(context.kb.topics)),
+                        )
                     )
                 )
             ),
@@ -129,7 +140,9 @@ async def send_command(update: Update, context: Context) -> None:
         message_of(update),
         ticket,
         visitor_text(context.responder, ticket, "send", topic),
-        f"✓ 已用{ticket.lang}发送「{topic}」给工单 #{ticket.id} 的用户。",
+        context.kb.text(
+            "staff.sent_topic", STAFF_LANG, language=ticket.lang, topic=topic, ticket=ticket.id
+        ),
         context.store,
     )
 
@@ -144,7 +157,7 @@ async def close_command(update: Update, context: Context) -> None:
         message_of(update),
         ticket,
         visitor_text(context.responder, ticket, "close"),
-        f"✓ 工单 #{ticket.id} 已关闭。",
+        context.kb.text("staff.ticket_closed", STAFF_LANG, ticket=ticket.id),
         context.store,
     )
 

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from bot.accounts import is_staff, verify
 from bot.casework import Courier, Entry, close_ticket, deliver, inbox, ticket_by_id, visitor_text
+from bot.contract import STAFF_LANG
 from bot.engine import Engine, gloss
 from bot.knowledge import Knowledge
 from bot.settings import Settings
@@ -26,7 +27,6 @@ from handlers.web.page import esc
 from handlers.web.staffauth import COOKIE, Keys, Session, Throttle
 
 log = logging.getLogger(__name__)
-STAFF_LANG = "zh"  # staff text is Chinese first
 ACTIONS = ("reply", "send", "close")
 INBOX_POLL_MS = 3000  # how often the inbox asks for new tickets and replies
 
