@@ -225,8 +225,10 @@ class _Names:
     def _matches(self, word: str) -> dict[str, float]:
         """Name words (4+ letters) that `word` matches as _word_similarity would, with their scores."""
         found: dict[str, float] = {}
-        # ratio >= 80 needs lengths within a factor 1.5 of each other: only those buckets are compared.
-        for length in range(max(4, (2 * len(word)) // 3), (3 * len(word)) // 2 + 2):
+        # ratio >= 80 needs lengths within a factor 1.5 of each other: only those buckets are compared. A word
+        # under 6 letters meets names one letter longer or shorter at most: "what" is not a typo of "wechat".
+        spread = 1 if len(word) < 6 else len(word) // 2 + 1
+        for length in range(max(4, len(word) - spread), len(word) + spread + 1):
             for name_word, score, _ in process.extract(
                 word,
                 self._by_length.get(length, ()),

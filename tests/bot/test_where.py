@@ -234,3 +234,16 @@ def test_a_place_question_in_a_language_we_do_not_read_keeps_the_place_card(
 ) -> None:
     answer = engine.answer(Query(text="¿En Pingyao aceptan tarjetas extranjeras o solo efectivo?"))
     assert (answer.kind, answer.places[:1]) == ("place", ("pingyao-ancient-city",))
+
+
+def test_a_short_word_is_not_taken_for_a_longer_need_word(engine: Engine) -> None:
+    """Typos are forgiven ("alipy"), but "what" is not "wechat": a question about a place that asks
+    nothing about paying gets no verdict on mobile payment."""
+    where = engine.responder.where
+    assert (
+        [n.id for n in where.read("what time").needs],
+        [n.id for n in where.read("alipy here?").needs],
+    ) == (
+        [],
+        ["wallet"],
+    )
