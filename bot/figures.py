@@ -67,25 +67,25 @@ async def _rows(store: Store, sql: str, period: Period, *more: object) -> list[t
     return [tuple(row) for row in await (await db.execute(sql, params)).fetchall()]
 
 
-async def messages_per_day(store: Store, period: Period) -> list[tuple[str, str, int]]:
-    """(day, language, messages), by day then language."""
+async def _per_day(store: Store, period: Period, column: str) -> list[tuple[str, str, int]]:
+    """(day, value of `column`, messages), by day then value; `column` is one of this module's constants."""
     rows = await _rows(
         store,
-        "SELECT substr(ts, 1, 10), COALESCE(lang, '?'), COUNT(*) FROM events WHERE ts >= ? AND ts < ? "
+        f"SELECT substr(ts, 1, 10), {column}, COUNT(*) FROM events WHERE ts >= ? AND ts < ? "
         "GROUP BY 1, 2 ORDER BY 1, 2",
         period,
     )
-    return [(str(d), str(lang), int(str(n))) for d, lang, n in rows]
+    return [(str(d), str(value), int(str(n))) for d, value, n in rows]
+
+
+async def messages_per_day(store: Store, period: Period) -> list[tuple[str, str, int]]:
+    """(day, language, messages), by day then language."""
+    return await _per_day(store, period, "COALESCE(lang, '?')")
 
 
 async def kinds_per_day(store: Store, period: Period) -> list[tuple[str, str, int]]:
     """(day, answer kind as stored, messages), by day then kind."""
-    rows = await _rows(
-        store,
-        "SELECT substr(ts, 1, 10), kind, COUNT(*) FROM events WHERE ts >= ? AND ts < ? GROUP BY 1, 2 ORDER BY 1, 2",
-        period,
-    )
-    return [(str(d), str(kind), int(str(n))) for d, kind, n in rows]
+    return await _per_day(store, period, "kind")
 
 
 def grouped_kinds(per_day: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
