@@ -55,9 +55,10 @@ _TICKET_COLUMNS = (
 CHANNEL_NAMES = {"telegram": "Telegram", "web": "网页"}  # staff text, Chinese
 
 
-async def desk_reachable(store: Store, staff_group: bool) -> bool:
-    """Whether anyone will see a ticket: a staff group on Telegram, or staff accounts of the /staff console."""
-    return staff_group or bool(await staff_names(store))
+async def desk_reachable(store: Store, staff_group: bool, console: bool = True) -> bool:
+    """Whether anyone will see a ticket: a staff group on Telegram, or staff accounts of a /staff console
+    served by this process (`console`: a console elsewhere could not reach a Telegram user)."""
+    return staff_group or (console and bool(await staff_names(store)))
 
 
 async def file_ticket(

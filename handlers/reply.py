@@ -37,7 +37,8 @@ async def hand_off(
     """Open a ticket (committed first) for the staff group and the /staff console, or give the hotline
     when neither exists; the group gets the ticket posted when there is one."""
     staff_chat = context.settings.STAFF_CHAT_ID
-    if not await desk_reachable(context.store, staff_chat is not None):
+    console = context.settings.WEB_PORT != 0  # the /staff console runs in this process
+    if not await desk_reachable(context.store, staff_chat is not None, console):
         return without_help_desk(answer, context.kb)
     ticket = await file_ticket(
         context.store,

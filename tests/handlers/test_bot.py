@@ -348,6 +348,23 @@ async def test_without_a_staff_group_a_person_request_reaches_the_staff_console(
     ]
 
 
+async def test_without_a_group_or_a_console_in_this_process_a_person_request_gives_the_hotline(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """WEB_PORT=0: a console elsewhere could not reach this Telegram user, so no ticket is promised."""
+    from bot.accounts import add_staff
+    from bot.casework import inbox
+
+    bot = await Harness(engine, tmp_path / "bot.sqlite3", WEB_PORT=0).start()
+    try:
+        store = bot.app.bot_data.store
+        await add_staff(store, "wang", "correct horse battery")
+        calls = await bot.send(callback("h", user_id=7, lang="ko"))
+        assert (texts(calls), await inbox(store)) == ([ui(engine, "handoff_unavailable", "ko")], [])
+    finally:
+        await bot.stop()
+
+
 @pytest.mark.parametrize("lang", SUPPORTED)
 async def test_buttons_alone_reach_an_answer_in_every_language(
     bot: Harness, engine: Engine, lang: str
