@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -176,14 +175,8 @@ def test_the_watch_reloads_edited_knowledge(tmp_path: Path, kb_copy: Path) -> No
     assert prompt == edited
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_telegram_unreachable_is_one_line_not_a_traceback(tmp_path: Path) -> None:
-    base = f"http://127.0.0.1:{_closed_port()}/bot"
+    base = f"http://127.0.0.1:{free_port()}/bot"
     result = run_process(
         "run",
         env={

@@ -329,19 +329,14 @@ def test_run_serves_the_web_chat_prints_the_address_and_outlives_an_unreachable_
 ) -> None:
     import os
     import signal
-    import socket
     import subprocess
     import sys
 
+    from handlers.web.server import free_port
     from tests.helpers import ROOT
     from tests.telegram_helpers import TOKEN
 
-    ports = []
-    for _ in range(2):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    web_port, closed = ports
+    web_port, closed = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_", "WEB_"))}
     env.update(
         WEB_PORT=str(web_port),
