@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from cachetools import TTLCache
 
-from bot.accounts import staff_names
 from bot.answer import Answer, Query, Want
 from bot.casework import Desk, add_complaint, complaint_note, desk_reachable, file_ticket, replies
 from bot.channel import (
@@ -215,7 +214,7 @@ class WebChat:
                 await self.desk.post_ticket(ticket)
         except Exception:
             log.exception("could not post web ticket #%d to the staff group", ticket.id)
-            if not await staff_names(self.store):
+            if not await desk_reachable(self.store, staff_group=False):  # the console alone
                 return without_help_desk(answer, kb)
         turn.ticket = ticket.id
         return answer
