@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -366,3 +366,17 @@ class _Keywords:
 def _stem_phrase(text: str) -> str:
     """A phrase with each word stemmed, padded for whole-word containment tests."""
     return " " + " ".join(stem(word) for word in text.split(" ")) + " "
+
+
+OFFERED = 3  # topics offered at most when the meaning alone says what a message is about
+
+
+def offered(similarity: dict[str, float], topics: Iterable[str], margin: float) -> tuple[str, ...]:
+    """The topics nearest in meaning, best first, when the best is `margin` nearer than out-of-scope's
+    examples; () otherwise. Real questions the words miss are often clearly about paying in meaning only."""
+    known = sorted((t for t in topics if t in similarity), key=similarity.__getitem__, reverse=True)
+    if not known or OUT_OF_SCOPE not in similarity:
+        return ()
+    if similarity[known[0]] - similarity[OUT_OF_SCOPE] < margin:
+        return ()
+    return tuple(known[:OFFERED])

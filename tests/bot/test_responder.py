@@ -243,7 +243,7 @@ def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back
 
     alone = Responder(
         engine.responder.kb,
-        thresholds=Thresholds(agree_answer=9.0, agree_clarify=9.0),
+        thresholds=Thresholds(agree_answer=9.0, agree_clarify=9.0, offer_margin=9.0),
         matcher=engine.responder.matcher,
         semantic=engine.responder.semantic,
     )

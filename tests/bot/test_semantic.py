@@ -329,7 +329,13 @@ def test_weak_agreement_of_words_and_meaning_offers_the_topic_instead_of_nothing
     text = "where can I exchange money"
     responder = semantic_engine.responder
     strict = Thresholds(
-        answer=2, sure=3, clarify=2, agree_answer=2, conclusive=2, agree_clarify=0.3
+        answer=2,
+        sure=3,
+        clarify=2,
+        agree_answer=2,
+        conclusive=2,
+        agree_clarify=0.3,
+        offer_margin=9.0,
     )
     offered, alone = (
         Responder(responder.kb, semantic=responder.semantic, thresholds=limits).answer(

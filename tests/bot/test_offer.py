@@ -1,0 +1,96 @@
+"""A message the words would drop, offered the topics nearest in meaning when it is clearly about paying."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+from bot.answer import Query
+from bot.engine import Engine
+from bot.matcher import offered
+from bot.responder import Responder, Thresholds
+
+TOPICS = ("currency-exchange", "atm-foreign-card", "card-acceptance", "ecny")
+
+
+def test_offered_lists_the_nearest_topics_best_first_at_most_three() -> None:
+    similarity = {
+        "ecny": 0.80,
+        "currency-exchange": 0.90,
+        "atm-foreign-card": 0.88,
+        "card-acceptance": 0.85,
+        "out-of-scope": 0.86,
+        "greeting": 0.95,  # an intent is never offered
+    }
+    assert offered(similarity, TOPICS, 0.02) == (
+        "currency-exchange",
+        "atm-foreign-card",
+        "card-acceptance",
+    )
+
+
+@pytest.mark.parametrize(
+    "similarity",
+    [
+        {"currency-exchange": 0.90, "out-of-scope": 0.89},  # not clearly nearer than out of scope
+        {"currency-exchange": 0.90, "out-of-scope": 0.95},
+        {"currency-exchange": 0.90},  # nothing to compare with
+        {},
+    ],
+)
+def test_offered_is_empty_unless_the_meaning_is_clearly_nearer_a_topic(
+    similarity: dict[str, float],
+) -> None:
+    assert offered(similarity, TOPICS, 0.02) == ()
+
+
+def strict(engine: Engine, offer_margin: float) -> Responder:
+    """The words never answer or ask back on their own, so what the meaning offers shows alone."""
+    limits = Thresholds(
+        answer=2,
+        sure=3,
+        clarify=2,
+        agree_answer=2,
+        agree_clarify=math.inf,
+        conclusive=2,
+        offer_margin=offer_margin,
+    )
+    responder = engine.responder
+    return Responder(responder.kb, semantic=responder.semantic, thresholds=limits)
+
+
+def test_a_message_the_words_would_drop_is_offered_the_topics_nearest_in_meaning(
+    engine: Engine,
+) -> None:
+    query = Query(text="where can I exchange money")
+    offer, alone = (strict(engine, margin).answer(query) for margin in (0.02, math.inf))
+    assert (offer.kind, offer.text, "currency-exchange" in offer.suggestions, alone.kind) == (
+        "clarify",
+        "Did you mean one of these?",
+        True,
+        "fallback",
+    )
+    assert len(offer.suggestions) == 3
+
+
+@pytest.mark.parametrize(
+    "text", ["what will the weather be like in Beijing tomorrow", "明天北京天气怎么样"]
+)
+def test_a_message_nearer_the_out_of_scope_examples_still_falls_back(
+    engine: Engine, text: str
+) -> None:
+    responder = strict(engine, Thresholds().offer_margin)
+    assert responder.answer(Query(text=text)).kind == "fallback"
+
+
+def test_without_sentence_vectors_nothing_is_offered(engine: Engine) -> None:
+    """The lexical matcher alone (vectors off or not built yet) falls back as before."""
+    responder = strict(engine, 0.02)
+    words_only = Responder(responder.kb, thresholds=responder.limits)
+    assert words_only.answer(Query(text="where can I exchange money")).kind == "fallback"
+
+
+def test_the_offer_margin_is_a_threshold_like_the_others() -> None:
+    assert dataclasses.replace(Thresholds(), offer_margin=0.5).offer_margin == 0.5
