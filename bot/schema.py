@@ -110,8 +110,8 @@ class OptionalPhrases(Phrases):
     ja: tuple[Text, ...] = ()
 
 
-class Keywords(OptionalPhrases):
-    """Keywords per language, plus `other`: words in languages we answer in English (de, fr, es, vi ...)."""
+class OtherLanguages(Strict):
+    """`other`: phrases in the languages we answer in English (de, fr, es, vi ...), any of them mixed."""
 
     other: tuple[Text, ...] = ()
 
@@ -119,6 +119,19 @@ class Keywords(OptionalPhrases):
     @classmethod
     def _no_blank_other(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _phrases(values)
+
+
+class Keywords(OptionalPhrases, OtherLanguages):
+    """Keywords per language, plus `other`."""
+
+    def items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(language, phrases) pairs, `other` last."""
+        return super().items() + [("other", self.other)]
+
+
+class Examples(Phrases, OtherLanguages):
+    """Example questions: at least one in each of our languages, plus `other` (optional): questions in other
+    languages, so that a visitor writing German or Vietnamese has neighbours in their own language."""
 
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
         """(language, phrases) pairs, `other` last."""
@@ -164,7 +177,7 @@ class Topic(Strict):
     as_of: date
     related: tuple[str, ...] = ()
     keywords: Keywords = Keywords()
-    examples: Phrases
+    examples: Examples
     answer: Texts
     short: ShortTexts = ShortTexts()
     call: Call | None = None  # elder mode's call line after the short steps; none when left out
@@ -257,7 +270,7 @@ class Intent(Strict):
     id: Literal["greeting", "thanks", "handoff", "out-of-scope"]
     source: str = Field(min_length=1)
     as_of: date
-    examples: Phrases
+    examples: Examples
     call: Call | None = None  # out-of-scope: elder mode's call line after the fallback text
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 
 from bot.knowledge import Knowledge
-from bot.schema import Coords, Phrases, Place, Texts
+from bot.schema import Coords, Examples, Phrases, Place, Texts
 
 _SYLLABLES = "an bai chang chun da feng guang hai hong jin kang lan long ming nan ping qing shan tai wu xin yan yong zhou".split()
 _HAN = "安白长春大丰光海红金康兰龙明南平青山太吴新延永州"
@@ -73,7 +73,7 @@ def with_generated(kb: Knowledge, places: int = 0, topics: int = 0, seed: int = 
     for number in range(max(0, topics - len(kb.topics))):
         base = templates[number % len(templates)]
         tag = f"q{number}"
-        examples = Phrases.model_construct(
+        examples = Examples.model_construct(
             _fields_set=None,
             **{
                 lang: tuple(f"{e} {tag}" for e in phrases)

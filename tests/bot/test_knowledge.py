@@ -165,6 +165,12 @@ MISTAKES = [
         "knowledge/faq/zz.yaml:21: call: Value error, short.zh already gives 12363; leave call out (in extra-topic)",
     ),
     (
+        "a blank example in another language",
+        "faq",
+        TOPIC.replace("追加の質問三]\n", "追加の質問三]\n    other: [weitere frage, '  ']\n"),
+        "knowledge/faq/zz.yaml:13: examples.other: Value error, must not be empty (in extra-topic)",
+    ),
+    (
         "not a list",
         "faq",
         "id: lonely\n",
@@ -188,11 +194,19 @@ def test_kb_check_reports_file_line_field(
 
 
 def test_valid_additions_pass(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (kb_copy / "faq" / "zz.yaml").write_text(TOPIC, encoding="utf-8")
+    other = "    other: [weitere frage, ¿otra pregunta?]\n"  # optional, any other languages
+    (kb_copy / "faq" / "zz.yaml").write_text(
+        TOPIC.replace("追加の質問三]\n", "追加の質問三]\n" + other), encoding="utf-8"
+    )
     (kb_copy / "places" / "zz.yaml").write_text(PLACE, encoding="utf-8")
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
     code, out = run_cli("kb", "check")
     assert (code, out.splitlines()[-1]) == (0, f"0 error(s), 0 warning(s) in {kb_copy}")
+    snapshot, _ = load_knowledge(kb_copy)
+    assert [text for target, text in snapshot.examples() if target == "extra-topic"][-2:] == [
+        "weitere frage",
+        "¿otra pregunta?",
+    ]
 
 
 def test_bundled_knowledge_is_clean() -> None:
