@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from bot.contract import (
     LANGUAGES,
+    UI_KEYS,
     Accept,
     CallLine,
     Lang,
@@ -231,6 +232,21 @@ class Place(Strict):
         return bool(FOREIGN_CARDS.intersection(self.accepts))
 
 
+class NeedNote(Strict):
+    """A line after each verdict on a need ("cash must be accepted"): a ui.yaml text, left out when the
+    place's record lists one of `unless` (foreign cards: no "ask whether they take foreign cards")."""
+
+    text: str
+    unless: tuple[Accept, ...] = ()
+
+    @field_validator("text")
+    @classmethod
+    def _a_ui_text(cls, value: str) -> str:
+        if value not in UI_KEYS:
+            raise ValueError(f"no text {value!r} in ui.yaml's contract (bot/contract.py UI)")
+        return value
+
+
 class NeedEntry(Strict):
     """One need: how people name it, what a record must list to meet it, the map search and the card for a local."""
 
@@ -244,6 +260,7 @@ class NeedEntry(Strict):
     search: str = Field(min_length=1)  # what to type into a Chinese map app
     local: str = Field(min_length=1)  # the sentence a visitor shows a local, in Chinese
     meaning: Texts  # what the sentence says, for the visitor
+    note: NeedNote | None = None
     source: str = Field(min_length=1)
     as_of: date
 

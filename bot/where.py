@@ -257,10 +257,8 @@ class Where:
                 lines.append(self.kb.text("verdict_yes", lang, name=name, what=what))
             else:
                 lines.append(self.kb.text("verdict_planned", lang, name=name, what=what))
-            if need.id == "card" and not place.takes_foreign_cards:
-                lines.append(self.kb.text("verdict_foreign_unknown", lang))
-            if need.id == "cash":
-                lines.append(self.kb.text("cash_rule", lang))
+            if need.note and not set(need.note.unless) & set(place.accepts):
+                lines.append(self.kb.text(need.note.text, lang))
         return lines
 
     def place_links(

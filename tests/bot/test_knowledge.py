@@ -305,3 +305,17 @@ def test_an_empty_knowledge_dir_is_one_line_naming_the_folder(
             f"1 error(s), 0 warning(s) in {tmp_path / 'empty'}",
         ],
     )
+
+
+def test_a_need_s_note_must_name_a_ui_text(kb_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    needs = kb_copy / "needs.yaml"
+    text = needs.read_text(encoding="utf-8")
+    needs.write_text(text.replace("note: {text: cash_rule}", "note: {text: cash_rul}"), "utf-8")
+    line = text[: text.index("note: {text: cash_rule}")].count("\n") + 1
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "check")
+    assert (code, out.splitlines()[0]) == (
+        1,
+        f"knowledge/needs.yaml:{line}: needs.6.note.text: Value error, no text 'cash_rul' in"
+        " ui.yaml's contract (bot/contract.py UI)",
+    )
