@@ -52,6 +52,9 @@ class Answer(BaseModel):
     suggestions: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     distances_m: tuple[int, ...] = ()  # for nearby: one per place
+    near: tuple[float, float] | None = (
+        None  # for nearby: the shared point (to answer it again in Chinese)
+    )
     detected: str = ""  # the language the text looked like (may be unsupported, e.g. "de")
     want: Want | None = None
     more: str | None = None  # an FAQ answer's background and sources, shown on request ("more")

@@ -437,6 +437,8 @@ class Responder:
             return self.faq(answer.topic, lang, answer.confidence)
         if answer.kind == "place" and answer.places:
             return self.place(answer.places[0], lang, answer.confidence)
+        if answer.kind == "nearby" and answer.near:
+            return self.nearby(*answer.near, answer.want, lang)
         if answer.kind == "clarify":
             return answer.model_copy(update={"lang": lang, "text": self.kb.text("clarify", lang)})
         if answer.kind in ("greeting", "thanks", "handoff", "fallback"):

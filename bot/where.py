@@ -150,6 +150,7 @@ class Where:
                 kind="nearby",
                 lang=lang,
                 text=self.kb.text("nearby_outside", lang),
+                near=(lat, lon),
                 want=want,
                 detected=lang,
             )
@@ -188,6 +189,7 @@ class Where:
             text="\n".join(lines + extra),
             places=tuple(pid for pid, _ in shown),
             distances_m=tuple(int(round(d)) for _, d in shown),
+            near=(lat, lon),
             confidence=1.0 if near else 0.0,
             want=want,
             detected=lang,

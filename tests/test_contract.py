@@ -31,6 +31,8 @@ from bot.contract import (
     decode,
     encode,
 )
+from bot.knowledge import require_knowledge
+from bot.settings import BUNDLED_KNOWLEDGE
 from tests.helpers import ROOT, run_cli
 
 FAMILIES = {
@@ -43,10 +45,14 @@ FAMILIES = {
 }  # prefixes of keys the code builds from a value
 OPTIONAL = {"topic."}  # a topic's button title; the id is shown without one
 # Where the code passes a key in a variable, the values it can hold: the menu, the big buttons, the responder's one-text answers.
+NEEDS = require_knowledge(BUNDLED_KNOWLEDGE).needs
+assert NEEDS is not None
 VARIABLE_KEYS = {
     "bot/channel.py": {key for key, _ in MENU} | set(ELDER_BUTTONS),
     "bot/responder.py": set(INTENT_TEXTS),
     "handlers/web/console.py": {f"staff.{name}" for name in STAFF_TEXTS},
+    # a need's note names its text in needs.yaml (kb check holds it to the contract)
+    "bot/where.py": {n.note.text for n in NEEDS.needs if n.note},
 }
 
 

@@ -3,12 +3,13 @@ searches, map links, the card for a local, checked vs planned wording."""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.answer import Answer, Query
-from bot.engine import Engine
+from bot.engine import Engine, chinese
 from bot.schema import NeedEntry
 from bot.where import NEAR_M, link_line
 
@@ -246,4 +247,23 @@ def test_a_short_word_is_not_taken_for_a_longer_need_word(engine: Engine) -> Non
     ) == (
         [],
         ["wallet"],
+    )
+
+
+def test_staff_read_a_nearby_answer_in_chinese_with_the_same_places(engine: Engine) -> None:
+    """A ticket after a shared location: staff get the nearby list in Chinese, for the same point."""
+    point = engine.responder.kb.places["ynj-airport"].coords
+    assert point is not None
+    answer = engine.answer(Query(lat=point.lat, lon=point.lon, want="atm", saved_lang="en"))
+    zh = asyncio.run(chinese(engine.responder, "[nearby] atm", answer))
+    assert (answer.lang, zh.lang, zh.kind, zh.places, zh.distances_m, zh.near) == (
+        "en",
+        "zh",
+        "nearby",
+        answer.places,
+        answer.distances_m,
+        (point.lat, point.lon),
+    )
+    assert zh.text.splitlines()[0] == text(
+        engine, "nearby_title", "zh", service=text(engine, "want.atm", "zh")
     )
