@@ -3,8 +3,6 @@ and a forwarded question. Each step saves a screenshot in tests/artifacts/."""
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 
@@ -14,18 +12,10 @@ from bot.settings import Settings
 from bot.storage import Store
 from handlers.web import console as web_console
 from handlers.web import page as web_page
-from handlers.web import server as web_server
 from handlers.web.app import build_app
-from handlers.web.server import free_port
-from tests.helpers import ROOT
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, chromium, needs_chromium, serving, sign_in
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="browser tests of the staff console skipped: no chromium found (apt-get install chromium fonts-noto-cjk)",
-)
-ARTIFACTS = ROOT / "tests" / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
+pytestmark = needs_chromium("the staff console")
 
 
 async def _web_ticket(client: httpx.AsyncClient, question: str, lang: str) -> str:
@@ -39,24 +29,21 @@ async def _web_ticket(client: httpx.AsyncClient, question: str, lang: str) -> st
 async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
     engine: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     store = Store(tmp_path_factory.mktemp("console") / "console.sqlite3")
     await add_staff(store, "wang", "correct horse battery")
     settings = Settings(_env_file=None, DATABASE_PATH=store.path, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
-    server, task = await web_server.start(
-        build_app(settings, engine, store), "127.0.0.1", port := free_port()
-    )
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    client = httpx.AsyncClient(base_url=url)
     polls = (web_page.POLL_MS, web_console.INBOX_POLL_MS)
     web_page.POLL_MS = web_console.INBOX_POLL_MS = 300  # polled replies and tickets show up quickly
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        async with (
+            serving(build_app(settings, engine, store)) as url,
+            httpx.AsyncClient(base_url=url) as client,
+            chromium() as browser,
+        ):
             # The visitor asks in the chat page and asks for a person: the ticket the console gets.
-            visitor = await browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR")
+            visitor = await browser.new_page(viewport=PHONE, locale="ko-KR")
             await visitor.goto(f"{url}/?lang=ko")
             await visitor.get_by_role("textbox").first.fill("연길 공항 환전")
             await visitor.keyboard.press("Enter")
@@ -65,10 +52,7 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
             await expect(visitor.locator("#log .bubble.bot")).to_have_count(3)
             sid = await visitor.locator('input[name="session"]').input_value()
             page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
-            await page.goto(f"{url}/staff")
-            await page.fill('input[name="name"]', "wang")
-            await page.fill('input[name="password"]', "correct horse battery")
-            await page.click('button:has-text("登录")')
+            await sign_in(page, url, "wang", "correct horse battery")
             ticket = page.locator("#ticket-1")
             await expect(ticket.locator(".question")).to_have_text("연길 공항 환전")
             await _web_ticket(client, "where can I exchange money", "en")
@@ -94,9 +78,6 @@ async def test_staff_sign_in_see_tickets_arrive_reply_and_gloss_a_question(
             await page.click('button:has-text("查答案")')
             await expect(page.locator('.gloss div[lang="zh"] .chinese')).to_be_visible()
             await page.screenshot(path=str(ARTIFACTS / "staff-forwarded.png"), full_page=True)
-            await browser.close()
     finally:
         web_page.POLL_MS, web_console.INBOX_POLL_MS = polls
-        await client.aclose()
-        await web_server.stop(server, task)
         await store.close()

@@ -9,35 +9,24 @@ from bot.accounts import add_staff
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
-from handlers.web import server as web_server
 from handlers.web.app import build_app
-from handlers.web.server import free_port
-from tests.handlers.web.test_console_page import ARTIFACTS, CHROMIUM, DESKTOP
+from tests.browser import ARTIFACTS, DESKTOP, chromium, needs_chromium, serving, sign_in
 from tests.handlers.web.test_dashboard import DAY2, seed
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="browser test of the dashboard skipped: no chromium found (apt-get install chromium fonts-noto-cjk)",
-)
+pytestmark = needs_chromium("the dashboard")
 
 
 async def test_a_supervisor_sees_the_plots_and_narrows_the_dates(
     engine: Engine, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     store = Store(tmp_path_factory.mktemp("dashboard") / "dashboard.sqlite3")
     await add_staff(store, "wang", "correct horse battery")
     await seed(store)
     settings = Settings(_env_file=None, DATABASE_PATH=store.path, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
-    server, task = await web_server.start(
-        build_app(settings, engine, store), "127.0.0.1", port := free_port()
-    )
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        async with serving(build_app(settings, engine, store)) as url, chromium() as browser:
             page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
             errors: list[str] = []
             page.on(  # a CSP violation or a missing resource is a console error (no favicon is fine)
@@ -48,10 +37,7 @@ async def test_a_supervisor_sees_the_plots_and_narrows_the_dates(
                     else None
                 ),
             )
-            await page.goto(f"{url}/staff")
-            await page.fill('input[name="name"]', "wang")
-            await page.fill('input[name="password"]', "correct horse battery")
-            await page.click('button:has-text("登录")')
+            await sign_in(page, url, "wang", "correct horse battery")
             await page.click('nav a:has-text("督导看板")')
             await expect(page.locator("h1")).to_have_text("督导看板")
             await expect(page.locator("#fig-topics rect.bar")).to_have_count(2)
@@ -71,7 +57,5 @@ async def test_a_supervisor_sees_the_plots_and_narrows_the_dates(
             saved = await (await download.value).path()
             assert saved.read_bytes().decode("utf-8-sig") == "topic,answers\r\natm,1\r\n"
             assert errors == []  # no CSP violation, no failed resource
-            await browser.close()
     finally:
-        await web_server.stop(server, task)
         await store.close()

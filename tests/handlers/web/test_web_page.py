@@ -6,7 +6,6 @@ size in tests/artifacts/. Without a chromium the module is skipped, and pytest's
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -19,23 +18,11 @@ from bot.engine import Engine
 from bot.settings import Settings
 from handlers.reply import TelegramDesk
 from handlers.web import page as web_page
-from handlers.web import server as web_server
 from handlers.web.app import build_app
-from handlers.web.server import free_port
-from tests.helpers import ROOT
+from tests.browser import ARTIFACTS, KIOSK, PHONE, chromium, needs_chromium, serving
 from tests.telegram_helpers import Harness, message
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="browser tests of the web page skipped: no chromium found (apt-get install chromium fonts-noto-cjk)",
-    ),
-    pytest.mark.asyncio(loop_scope="module"),
-]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-PHONE = {"width": 390, "height": 844}
-KIOSK = {"width": 1280, "height": 800}
+pytestmark = [needs_chromium("the web page"), pytest.mark.asyncio(loop_scope="module")]
 LOCALES = {"zh": "zh-CN", "en": "en-US", "ko": "ko-KR", "ru": "ru-RU", "ja": "ja-JP"}
 STAFF_GROUP, STAFF_USER = -500, 55
 YANJI_AIRPORT = (42.8817 + 0.004, 129.45 + 0.003)
@@ -50,8 +37,6 @@ class Site:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
-    from playwright.async_api import async_playwright
-
     db = tmp_path_factory.mktemp("web") / "web.sqlite3"
     desk = await Harness(
         engine, db, STAFF_CHAT_ID=STAFF_GROUP, STAFF_USER_IDS=(STAFF_USER,)
@@ -60,13 +45,8 @@ async def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Asyn
     settings = Settings(_env_file=None, DATABASE_PATH=db, WEB_REQUESTS_PER_MINUTE=0)  # type: ignore[call-arg]
     app = build_app(settings, engine, store, TelegramDesk(desk.app.bot, store, STAFF_GROUP))
     web_page.POLL_MS = 300  # staff replies show up quickly in the test
-    server, task = await web_server.start(app, "127.0.0.1", port := free_port())
-    ARTIFACTS.mkdir(exist_ok=True)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
-        yield Site(f"http://127.0.0.1:{port}", browser, desk)
-        await browser.close()
-    await web_server.stop(server, task)
+    async with serving(app) as url, chromium() as browser:
+        yield Site(url, browser, desk)
     web_page.POLL_MS = 3000
     await desk.stop()
 
