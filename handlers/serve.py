@@ -19,6 +19,7 @@ from bot.casework import Courier, Desk
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store
+from handlers import heap
 from handlers.app import App, build_application, reachable, webhook_options
 from handlers.errors import install_redaction
 from handlers.reply import TelegramCourier, TelegramDesk
@@ -89,6 +90,7 @@ async def _serve(settings: Settings, engine: Engine, telegram: bool, out: IO[str
                 f"PayHelp web chat: open {settings.web_url} (API docs at {settings.web_url.rstrip('/')}/docs); Ctrl-C stops\n"
             )
             out.flush()
+        heap.settle()
         await stop.wait()
     finally:
         if upkeep is not None:
@@ -145,6 +147,8 @@ async def _upkeep(settings: Settings, engine: Engine, store: Store) -> None:
                             "knowledge has %d error(s); still answering from the last good version",
                             len(errors),
                         )
+                    else:
+                        heap.resettle()
             if time.monotonic() - purged > 86_400:
                 purged = time.monotonic()
                 await store.purge(settings.DATA_RETENTION_DAYS)

@@ -11,6 +11,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.knowledge import Problem
+from handlers import heap
 from handlers.context import BotData, Context
 from handlers.render import clip
 
@@ -40,6 +41,8 @@ async def reload_knowledge(application: App) -> list[Problem]:
     errors = await asyncio.to_thread(data.engine.reload)
     data.knowledge_signature = signature(data.engine.root)
     staff = data.settings.STAFF_CHAT_ID
+    if not errors:
+        heap.resettle()
     if errors:
         log.error(
             "knowledge has %d error(s); still answering from the last good version: %s",

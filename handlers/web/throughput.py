@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.settings import BUNDLED_KNOWLEDGE, Settings
 from bot.storage import Store
+from handlers import heap
 from handlers.web import server as web_server
 from handlers.web.app import build_app
 from handlers.web.server import free_port
@@ -119,5 +120,6 @@ def measure(n: int) -> dict[str, Any]:
     """For the bench command (lexical evidence, like the Telegram path's figure): the most it serves with
     CONCURRENCY in flight, and the latency when visitors arrive at TARGET_RPS."""
     engine = Engine.load(BUNDLED_KNOWLEDGE)
+    heap.settle()  # as `python -m bot run` does once it serves
     most = asyncio.run(measure_async(engine, n))
     return {**most, "at_target": asyncio.run(measure_async(engine, n, TARGET_RPS))}
