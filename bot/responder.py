@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.answer import Answer, Kind, Query, Want
-from bot.geo import GridIndex
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, offered
@@ -31,12 +30,6 @@ INTENT_KINDS: dict[str, Kind] = {
 }
 # Answered when the message is short, or when no topic is good enough to answer instead.
 SHORT_INTENTS: dict[str, Kind] = {k: INTENT_KINDS[k] for k in ("greeting", "thanks")}
-WANT_SERVICES: dict[str, tuple[str, str]] = {  # want -> (service, place kind)
-    "atm": ("foreign-card-atm", "atm"),
-    "exchange": ("currency-exchange", "exchange-counter"),
-    "bank": ("simplified-account-opening", "bank-branch"),
-    "service-center": ("payment-service-center", "payment-service-center"),
-}
 
 
 @dataclass(frozen=True)
@@ -94,14 +87,6 @@ class Responder:
         self.matcher = matcher or Matcher(kb)
         self.finder = PlaceFinder(kb)
         self.where = Where(kb, self.finder.region_names)
-        located = [(p, p.coords) for p in kb.places.values() if p.coords]
-        self.grids = {
-            want: GridIndex(
-                (p.id, c.lat, c.lon) for p, c in located if service in p.services or p.kind == kind
-            )
-            for want, (service, kind) in WANT_SERVICES.items()
-        }
-        self.grids["any"] = GridIndex((p.id, c.lat, c.lon) for p, c in located)
         self.children: dict[str, list[Place]] = defaultdict(list)
         for place in kb.places.values():
             if place.parent:
@@ -414,7 +399,7 @@ class Responder:
 
     def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
         """The places near a shared location that offer what the user needs, worded honestly (bot/where.py)."""
-        return self.where.nearby(self.grids[want or "any"], lat, lon, want, lang, self._distance, k)
+        return self.where.nearby(lat, lon, want, lang, self._distance, k)
 
     def _distance(self, metres: float, lang: str) -> str:
         if metres < 1000:

@@ -54,6 +54,13 @@ class Where:
         )  # a city question reads one city's places
         for place in kb.places.values():
             self.by_city[place.city].append(place)
+        located = [(p, p.coords) for p in kb.places.values() if p.coords]
+        # What a nearby search for a want lists: the records that meet its need, as a yes/no answer reads them.
+        self.grids: dict[Want | None, GridIndex] = {
+            want: GridIndex((p.id, c.lat, c.lon) for p, c in located if self.meets(p, need))
+            for want, need in self.by_want.items()
+        }
+        self.grids[None] = GridIndex((p.id, c.lat, c.lon) for p, c in located)  # nothing asked for
 
     def read(self, text: str) -> Asked:
         """The needs, the city and the "where" of a message."""
@@ -136,7 +143,6 @@ class Where:
 
     def nearby(
         self,
-        grid: GridIndex,
         lat: float,
         lon: float,
         want: Want | None,
@@ -157,6 +163,7 @@ class Where:
         service = self.kb.text(f"want.{want}", lang) if want else self.kb.text("nearby_any", lang)
         need = self.need_of(want)
         links, card, extra = self.extras(need, lang, point=(lat, lon))
+        grid = self.grids.get(want, self.grids[None])  # no needs.yaml: any record
         found = grid.nearest(lat, lon, k=k, max_m=SEARCH_M)
         near = [(pid, d) for pid, d in found if d <= NEAR_M]
         if near:

@@ -4,12 +4,14 @@ searches, map links, the card for a local, checked vs planned wording."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.answer import Answer, Query
 from bot.engine import Engine, chinese
+from bot.responder import Responder
 from bot.schema import NeedEntry
 from bot.where import NEAR_M, link_line
 
@@ -267,3 +269,19 @@ def test_staff_read_a_nearby_answer_in_chinese_with_the_same_places(engine: Engi
     assert zh.text.splitlines()[0] == text(
         engine, "nearby_title", "zh", service=text(engine, "want.atm", "zh")
     )
+
+
+def test_a_nearby_search_lists_only_records_that_meet_its_need(engine: Engine) -> None:
+    """An ATM that lists no foreign-card service is not an "ATM for foreign cards", whatever its kind;
+    the yes/no answer and the nearby list read a record the same way (needs.yaml)."""
+    kb = engine.responder.kb
+    airport = kb.places["ynj-airport"]
+    assert airport.coords is not None
+    local_atm = airport.model_copy(
+        update={"id": "local-atm", "kind": "atm", "services": (), "accepts": ("bank-cards",)}
+    )
+    responder = Responder(dataclasses.replace(kb, places={**kb.places, "local-atm": local_atm}))
+    point = (airport.coords.lat, airport.coords.lon)
+    atm = responder.answer(Query(lat=point[0], lon=point[1], want="atm", saved_lang="en"))
+    anything = responder.answer(Query(lat=point[0], lon=point[1], saved_lang="en"))
+    assert (atm.places, set(anything.places)) == (("ynj-airport",), {"ynj-airport", "local-atm"})
