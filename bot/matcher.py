@@ -173,6 +173,14 @@ class Matcher:
                 out.append(word)
         return " ".join(out)
 
+    def says_something(self, text: str) -> bool:
+        """The message has a word that tells targets apart: one that few targets use, or one we do not know.
+        "我" or "the" alone is in most targets' examples: read as a request for a person, it is noise."""
+        return any(
+            self.idf.get(token, math.inf) >= self.common_idf
+            for token in tokens(self.correct(normalize(text)))
+        )
+
     def rank(
         self,
         text: str,
@@ -318,10 +326,13 @@ class Matcher:
             return 1.0
         if keywords.stems and keywords.stems.search(query_stemmed):
             return 1.0
-        if keywords.long:
+        # Only keywords the message could hold: partial_ratio of a short message against a longer keyword
+        # scores its best substring, so "a" (what "aaaa…" folds to) met every keyword with an "a" in it.
+        fitting = [k for k in keywords.long if len(k) <= len(query)]
+        if fitting:
             best = process.extractOne(
                 query,
-                keywords.long,
+                fitting,
                 scorer=fuzz.partial_ratio,
                 score_cutoff=self.weights.keyword_fuzzy_cutoff,
             )

@@ -128,7 +128,9 @@ class Responder:
             needs and ranked and ranked[0].target in self.kb.topics
         )
         similarity = None
-        if self.semantic is not None and self.semantic.ready and not settled:
+        # A message with no letters (a number, emoji) has no meaning to encode: e5 reads "123456" as a train.
+        worded = any(char.isalpha() for char in text)
+        if self.semantic is not None and self.semantic.ready and not settled and worded:
             similarity = self._similarity(text)
             ranked = self.matcher.rank(asked, unknown_weight=unknown, similarity=similarity)
         top = ranked[0] if ranked else None
@@ -142,7 +144,12 @@ class Responder:
         ):
             kind = SHORT_INTENTS[top.target]
             return self._simple(kind, kind, decision, top.score)
-        if top and top.target == "handoff" and top.score >= self.limits.handoff:
+        if (
+            top
+            and top.target == "handoff"
+            and top.score >= self.limits.handoff
+            and self.matcher.says_something(asked)  # "我" alone asks for no person
+        ):
             return self._simple("handoff", "handoff", decision, top.score)
         if (
             top
