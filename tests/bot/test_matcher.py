@@ -48,3 +48,19 @@ def test_rank_leads_with_the_topic_asked_about_and_gives_it_the_most_evidence(
     ranked = engine.responder.matcher.rank(text)
     assert ranked[0].target == topic
     assert max(ranked, key=lambda scored: scored.bayes).target == topic
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("exchage money airport", "exchange money airport"),  # a typo inside the word is mended
+        (
+            "tipping culture",
+            "tipping culture",
+        ),  # not "shipping": another first letter is another word
+    ],
+)
+def test_typos_are_mended_only_to_a_word_with_the_same_first_letter(
+    engine: Engine, typed: str, read: str
+) -> None:
+    assert engine.responder.matcher.correct(typed) == read
