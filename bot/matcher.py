@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -60,6 +60,23 @@ class Scored:
     semantic: float = (
         0.0  # the target's share of the semantic softmax (0 when semantic evidence is off)
     )
+
+
+@dataclass
+class Reading:
+    """What the words of one message say (`Matcher.read`); `Matcher.rank` adds the meaning to it."""
+
+    query: str  # normalized, typos mended
+    tokens: frozenset[str]
+    says_something: bool  # a word few targets use, or one we do not know ("我" alone says nothing)
+    best_doc: dict[str, float]  # each target's best cosine to one of its examples
+    candidates: frozenset[str]  # the targets sharing a word with the message
+    covered: dict[str, float]  # the weight of the message each target's bag holds
+    mass: float  # the message's whole weight
+    bayes: dict[str, float]
+    matches: dict[str, tuple[float, float]] = field(
+        default_factory=dict
+    )  # target -> (keyword, fuzzy)
 
 
 _Prepared = tuple[str, str, frozenset[str], bool]  # target, normalized text, tokens, is a keyword
@@ -183,33 +200,12 @@ class Matcher:
                 out.append(word)
         return " ".join(out)
 
-    def says_something(self, text: str) -> bool:
-        """The message has a word that tells targets apart: one that few targets use, or one we do not know.
-        "我" or "the" alone is in most targets' examples: read as a request for a person, it is noise."""
-        return any(
-            self.idf.get(token, math.inf) >= self.common_idf
-            for token in tokens(self.correct(normalize(text)))
-        )
-
-    def rank(
-        self,
-        text: str,
-        limit: int = 5,
-        unknown_weight: float = 1.0,
-        similarity: Mapping[str, float] | None = None,
-    ) -> list[Scored]:
-        """Candidates for `text`, best first; `unknown_weight` < 1 when unknown words are expected (a foreign language).
-
-        `similarity` is each target's sentence-vector similarity to the message (bot/semantic.py): its softmax is
-        one more piece of evidence, and its best targets are candidates even when no word is shared.
-        """
+    def read(self, text: str, unknown_weight: float = 1.0) -> Reading:
+        """What the words of `text` say, computed once: `rank` adds the meaning to it without reading again.
+        `unknown_weight` < 1 when unknown words are expected (a foreign language)."""
         query = self.correct(normalize(text))
-        q_tokens = set(tokens(query))
-        semantic = self._softmax(similarity) if similarity else {}
-        if not q_tokens and not semantic:
-            return []
+        q_tokens = frozenset(tokens(query))
         q_weights = {t: self.idf.get(t, self.unknown_idf * unknown_weight) for t in q_tokens}
-        q_mass = sum(q_weights.values()) or 1.0
         q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
         best_doc: dict[str, float] = defaultdict(float)
         shared: dict[int, float] = defaultdict(float)
@@ -226,20 +222,47 @@ class Matcher:
                 cosine = overlap / (q_norm * doc.mass)
                 if cosine > best_doc[doc.target]:
                     best_doc[doc.target] = cosine
-        candidates = {self.docs[i].target for i in shared}
-        candidates.update(
-            sorted(semantic, key=semantic.__getitem__, reverse=True)[:SEMANTIC_CANDIDATES]
-        )
         covered: dict[str, float] = defaultdict(
             float
-        )  # the share of the message's weight each target's bag holds
+        )  # the weight of the message each target's bag holds
         for token, weight in q_weights.items():
             for target in self.token_targets.get(token, ()):
                 covered[target] += weight
-        coverage = {target: covered[target] / q_mass for target in candidates}
+        return Reading(
+            query=query,
+            tokens=q_tokens,
+            says_something=bool(rare) or any(t not in self.idf for t in q_tokens),
+            best_doc=best_doc,
+            candidates=frozenset(self.docs[i].target for i in shared),
+            covered=covered,
+            mass=sum(q_weights.values()) or 1.0,
+            bayes=self.bayes(q_tokens) if q_tokens else {},
+        )
+
+    def rank(
+        self,
+        text: str | Reading,
+        limit: int = 5,
+        unknown_weight: float = 1.0,
+        similarity: Mapping[str, float] | None = None,
+    ) -> list[Scored]:
+        """Candidates for a message (its text, or its words already `read`), best first.
+
+        `similarity` is each target's sentence-vector similarity to the message (bot/semantic.py): its softmax is
+        one more piece of evidence, and its best targets are candidates even when no word is shared.
+        """
+        reading = text if isinstance(text, Reading) else self.read(text, unknown_weight)
+        query, best_doc, bayes = reading.query, reading.best_doc, reading.bayes
+        semantic = self._softmax(similarity) if similarity else {}
+        if not reading.tokens and not semantic:
+            return []
+        candidates = set(reading.candidates)
+        candidates.update(
+            sorted(semantic, key=semantic.__getitem__, reverse=True)[:SEMANTIC_CANDIDATES]
+        )
+        coverage = {target: reading.covered[target] / reading.mass for target in candidates}
         if OUT_OF_SCOPE in coverage:
             coverage[OUT_OF_SCOPE] *= self.weights.out_of_scope_coverage
-        bayes = self.bayes(q_tokens)
         ranked = sorted(
             candidates, key=lambda t: coverage[t] + best_doc[t] + semantic.get(t, 0.0), reverse=True
         )
@@ -249,8 +272,14 @@ class Matcher:
         results = []
         w = self.weights
         for target in ranked:
-            keyword = self._keyword(target, query, query_compact, query_stemmed)
-            fuzzy = self._fuzzy(target, query)
+            if (
+                target not in reading.matches
+            ):  # a second ranking (with the meaning) reuses the first's
+                reading.matches[target] = (
+                    self._keyword(target, query, query_compact, query_stemmed),
+                    self._fuzzy(target, query),
+                )
+            keyword, fuzzy = reading.matches[target]
             score = (
                 w.coverage * coverage[target]
                 + w.example * best_doc[target]
@@ -306,7 +335,7 @@ class Matcher:
             for token, n in bag.items():
                 self._lift[token].append((target, math.log((n + smoothing) / smoothing)))
 
-    def bayes(self, q_tokens: set[str]) -> dict[str, float]:
+    def bayes(self, q_tokens: Set[str]) -> dict[str, float]:
         """P(target | message) by naive Bayes over the known tokens, softened by sqrt(n) so long messages stay calibrated."""
         rows = [self._lift[t] for t in q_tokens if t in self._lift]
         if not rows:

@@ -64,3 +64,28 @@ def test_typos_are_mended_only_to_a_word_with_the_same_first_letter(
     engine: Engine, typed: str, read: str
 ) -> None:
     assert engine.responder.matcher.correct(typed) == read
+
+
+def test_a_message_read_once_ranks_as_its_text_and_keeps_what_it_matched(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The responder reads a message's words once and ranks it twice (words, then words and meaning)."""
+    matcher = engine.responder.matcher
+    text = "where can I exchange money at the airport"
+    reading = matcher.read(text)
+    first = matcher.rank(reading)
+    assert first == matcher.rank(text)
+    matched = set(reading.matches)
+    assert {s.target for s in first} <= matched
+    looked_up: list[str] = []
+    keyword = matcher._keyword
+    monkeypatch.setattr(
+        matcher,
+        "_keyword",
+        lambda target, *rest: looked_up.append(target) or keyword(target, *rest),
+    )
+    again = matcher.rank(reading, similarity={s.target: 0.9 for s in first})
+    assert ([s.target for s in again][:1], set(looked_up) & matched) == (
+        ["currency-exchange"],
+        set(),
+    )
