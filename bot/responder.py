@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.answer import Answer, Kind, Query, Want
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
 from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, offered
+from bot.placecard import PlaceCards
 from bot.places import PlaceFinder, without_name
 from bot.question import focus
-from bot.schema import NeedEntry, Place
+from bot.schema import NeedEntry
 from bot.semantic import SemanticIndex
 from bot.shape import call_line, shape
 from bot.text import normalize, words
@@ -87,10 +87,7 @@ class Responder:
         self.matcher = matcher or Matcher(kb)
         self.finder = PlaceFinder(kb)
         self.where = Where(kb, self.finder.region_names)
-        self.children: dict[str, list[Place]] = defaultdict(list)
-        for place in kb.places.values():
-            if place.parent:
-                self.children[place.parent].append(place)
+        self.cards = PlaceCards(kb, self.where)
         # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
@@ -340,89 +337,13 @@ class Responder:
         detected: str = "",
         needs: tuple[NeedEntry, ...] = (),
     ) -> Answer:
-        """What was asked about one place (yes / planned / unknown) first, then everything its record says."""
-        place = self.kb.places[place_id]
-        kb = self.kb
-        verdicts = self.where.verdicts(place, needs, lang)
-        lines = [*verdicts, ""] if verdicts else []
-        lines += [
-            f"{place.names.first(lang)} · {kb.text('kind.' + place.kind, lang)}",
-            self._where(place, lang),
-            *self._contact(place, lang),
-            "",
-            kb.text(
-                "place_status_checked" if place.status == "checked" else "place_status_planned",
-                lang,
-            ),
-            place.summary.get(lang),
-        ]
-        if place.accepts:
-            items = ", ".join(kb.text("accept." + a, lang) for a in place.accepts)
-            lines.append(kb.text("place_accepts", lang, items=items))
-        if place.services:
-            items = ", ".join(kb.text("service." + s, lang) for s in place.services)
-            lines.append(kb.text("place_services", lang, items=items))
-        if place.parent:
-            lines.append(
-                kb.text("place_parent", lang, name=kb.places[place.parent].names.first(lang))
-            )
-        children = self.children.get(place.id, [])
-        if children:
-            lines.append(
-                kb.text(
-                    "place_inside", lang, items=", ".join(c.names.first(lang) for c in children)
-                )
-            )
-        lines += [
-            "",
-            kb.text("place_source", lang, source=place.source, date=place.as_of.isoformat()),
-            kb.text("place_check", lang),
-        ]
-        links, card, extra = self.where.place_links(place, needs[0] if needs else None, lang)
-        lines += extra
-        related = tuple(
-            dict.fromkeys(
-                ([topic] if topic else []) + ["payment-service-center", "card-acceptance"]
-            )
-        )
-        return Answer(
-            kind="place",
-            lang=lang,
-            text=self._with_note("\n".join(lines), detected),
-            places=(place.id,) + tuple(c.id for c in children),
-            confidence=round(min(1.0, confidence), 3),
-            related=related,
-            detected=detected or lang,
-            links=links,
-            show_local=card,
-        )
-
-    def _contact(self, place: Place, lang: str) -> list[str]:
-        """Address, phone and hours, each only when the record's source gives it."""
-        kb = self.kb
-        lines = [kb.text("place_address", lang, address=place.address)] if place.address else []
-        lines += [kb.text("place_phone", lang, phone=place.phone)] if place.phone else []
-        lines += [kb.text("place_hours", lang, hours=place.hours)] if place.hours else []
-        return lines
+        """What was asked about one place first, then everything its record says (bot/placecard.py)."""
+        answer = self.cards.answer(place_id, lang, confidence, topic, detected, needs)
+        return answer.model_copy(update={"text": self._with_note(answer.text, detected)})
 
     def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
         """The places near a shared location that offer what the user needs, worded honestly (bot/where.py)."""
-        return self.where.nearby(lat, lon, want, lang, self._distance, k)
-
-    def _distance(self, metres: float, lang: str) -> str:
-        if metres < 1000:
-            return self.kb.text("unit_m", lang, m=int(round(metres, -1)))
-        return self.kb.text("unit_km", lang, km=f"{metres / 1000:.1f}")
-
-    def _where(self, place: Place, lang: str) -> str:
-        city = self.kb.regions[place.city]
-        province = self.kb.regions[city.province] if city.province else None
-        return self.kb.text(
-            "place_where",
-            lang,
-            city=city.names.first(lang),
-            province=province.names.first(lang) if province else "",
-        )
+        return self.where.nearby(lat, lon, want, lang, k)
 
     def in_language(self, answer: Answer, lang: str) -> Answer:
         """The same answer in another language (the Chinese version staff read, /send in the user's language)."""

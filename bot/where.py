@@ -7,7 +7,6 @@ ever "checked" or "planned", and the two are worded differently; beyond NEAR_M n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Link, Want
@@ -24,7 +23,6 @@ NEAR_M = 10_000.0
 SEARCH_M = 100_000.0  # beyond this a record is not worth naming at all
 # With nothing asked for, a bank branch is where ATMs, exchange and accounts are.
 NO_WANT_NEED = "bank"
-DistanceText = Callable[[float, str], str]  # a distance in the user's words
 
 
 @dataclass(frozen=True)
@@ -141,13 +139,18 @@ class Where:
                 lines.append(f"   {status}")
         return lines
 
+    def distance(self, metres: float, lang: str) -> str:
+        """A distance in the user's words: metres to the nearest ten below 1 km, else km."""
+        if metres < 1000:
+            return self.kb.text("unit_m", lang, m=int(round(metres, -1)))
+        return self.kb.text("unit_km", lang, km=f"{metres / 1000:.1f}")
+
     def nearby(
         self,
         lat: float,
         lon: float,
         want: Want | None,
         lang: str,
-        distance: DistanceText,
         k: int = 5,
     ) -> Answer:
         """Places near a shared point: near ones listed, a far one named with its distance, and what works instead."""
@@ -167,7 +170,7 @@ class Where:
         found = grid.nearest(lat, lon, k=k, max_m=SEARCH_M)
         near = [(pid, d) for pid, d in found if d <= NEAR_M]
         if near:
-            rows = [(self.kb.places[pid], distance(d, lang)) for pid, d in near]
+            rows = [(self.kb.places[pid], self.distance(d, lang)) for pid, d in near]
             lines = [self.kb.text("nearby_title", lang, service=service), *self.listed(rows, lang)]
             lines += ["", self.kb.text("place_check", lang)]
             shown = near
@@ -180,7 +183,7 @@ class Where:
                     lang,
                     service=service,
                     name=place.names.first(lang),
-                    distance=distance(metres, lang),
+                    distance=self.distance(metres, lang),
                 )
             ]
             status = self.status_line(place, lang)
