@@ -9,6 +9,7 @@ from collections import defaultdict
 from bot.answer import Answer
 from bot.knowledge import Knowledge
 from bot.schema import NeedEntry, Place
+from bot.shape import with_note
 from bot.where import Where
 
 
@@ -80,7 +81,7 @@ class PlaceCards:
         return Answer(
             kind="place",
             lang=lang,
-            text="\n".join(lines),
+            text=with_note(kb, "\n".join(lines), detected),
             places=(place.id,) + tuple(c.id for c in children),
             confidence=round(min(1.0, confidence), 3),
             related=related,

@@ -12,9 +12,8 @@ from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, offered
 from bot.placecard import PlaceCards
 from bot.places import PlaceFinder, without_name
 from bot.question import focus
-from bot.schema import NeedEntry
 from bot.semantic import SemanticIndex
-from bot.shape import call_line, shape
+from bot.shape import call_line, shape, with_note
 from bot.text import normalize, words
 from bot.where import Where
 
@@ -88,6 +87,7 @@ class Responder:
         self.finder = PlaceFinder(kb)
         self.where = Where(kb, self.finder.region_names)
         self.cards = PlaceCards(kb, self.where)
+        self.place = self.cards.answer  # one place's answer (bot/placecard.py)
         # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
@@ -285,7 +285,7 @@ class Responder:
         return Answer(
             kind="clarify",
             lang=decision.lang,
-            text=self._with_note(self.kb.text("clarify", decision.lang), decision.detected),
+            text=with_note(self.kb, self.kb.text("clarify", decision.lang), decision.detected),
             suggestions=suggestions,
             confidence=round(min(1.0, score), 3),
             detected=decision.detected,
@@ -315,7 +315,7 @@ class Responder:
         return Answer(
             kind="faq",
             lang=lang,
-            text=self._with_note(shaped.text, detected),
+            text=with_note(self.kb, shaped.text, detected),
             topic=topic_id,
             confidence=round(min(1.0, confidence), 3),
             related=topic.related,
@@ -327,19 +327,6 @@ class Responder:
         """What the "more" button of a topic's answer shows: its background and sources."""
         answer = self.faq(topic_id, lang, elder=elder)
         return answer.model_copy(update={"text": answer.more, "more": None})
-
-    def place(
-        self,
-        place_id: str,
-        lang: str,
-        confidence: float = 1.0,
-        topic: str | None = None,
-        detected: str = "",
-        needs: tuple[NeedEntry, ...] = (),
-    ) -> Answer:
-        """What was asked about one place first, then everything its record says (bot/placecard.py)."""
-        answer = self.cards.answer(place_id, lang, confidence, topic, detected, needs)
-        return answer.model_copy(update={"text": self._with_note(answer.text, detected)})
 
     def nearby(self, lat: float, lon: float, want: Want | None, lang: str, k: int = 5) -> Answer:
         """The places near a shared location that offer what the user needs, worded honestly (bot/where.py)."""
@@ -376,7 +363,7 @@ class Responder:
         return Answer(
             kind=kind,
             lang=decision.lang,
-            text=self._with_note(self.kb.text(key, decision.lang), decision.detected),
+            text=with_note(self.kb, self.kb.text(key, decision.lang), decision.detected),
             confidence=round(min(1.0, confidence), 3),
             detected=decision.detected,
         )
@@ -385,17 +372,11 @@ class Responder:
         return Answer(
             kind="fallback",
             lang=decision.lang,
-            text=self._with_note(self.kb.text("fallback", decision.lang), decision.detected),
+            text=with_note(self.kb, self.kb.text("fallback", decision.lang), decision.detected),
             confidence=round(min(1.0, confidence), 3),
             related=("payment-overview", "currency-exchange", "atm-foreign-card"),
             detected=decision.detected,
         )
-
-    def _with_note(self, text: str, detected: str) -> str:
-        """Prefix the one-line note when the user wrote in a language we don't answer in."""
-        if detected and detected not in ("zh", "en", "ko", "ru", "ja", "unknown", "ja-han"):
-            return self.kb.text("other_language", "en") + "\n\n" + text
-        return text
 
 
 def _asks_more(asked: str) -> bool:

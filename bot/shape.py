@@ -56,3 +56,10 @@ def shape(kb: Knowledge, topic: Topic, lang: str, elder: bool) -> Shaped:
     call = call_line(kb, topic.call, lang) if elder else None
     text = f"{front}\n\n{call}" if call else front
     return Shaped(text, "\n\n".join(part for part in (back, source) if part))
+
+
+def with_note(kb: Knowledge, text: str, detected: str) -> str:
+    """Prefix the one-line note when the user wrote in a language we don't answer in."""
+    if detected and detected not in ("zh", "en", "ko", "ru", "ja", "unknown", "ja-han"):
+        return kb.text("other_language", "en") + "\n\n" + text
+    return text
