@@ -8,15 +8,15 @@ by characters and bigrams, other scripts by (stemmed, typo-corrected) words.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.keywords import KeywordSet, stem_phrase
 from bot.knowledge import Knowledge
-from bot.text import compact, is_cjk, normalize, stem, tokens, words
+from bot.text import compact, is_cjk, normalize, tokens, words
 
 RESCORED = 5  # candidates given the costly evidence (keywords, fuzzy ratios), by token overlap
 OUT_OF_SCOPE = "out-of-scope"
@@ -175,7 +175,7 @@ class Matcher:
                 keyword_texts[doc.target].append(doc.text)
             elif not doc.is_keyword:
                 self.examples[doc.target].append(doc.text)
-        self.keywords = {target: _Keywords.build(texts) for target, texts in keyword_texts.items()}
+        self.keywords = {target: KeywordSet.build(texts) for target, texts in keyword_texts.items()}
 
     def correct(self, normalized: str) -> str:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio) that starts with the same
@@ -268,7 +268,7 @@ class Matcher:
         )
         ranked = ranked[: max(limit, RESCORED)]
         query_compact = compact(query)
-        query_stemmed = _stem_phrase(query)
+        query_stemmed = stem_phrase(query)
         results = []
         w = self.weights
         for target in ranked:
@@ -359,24 +359,9 @@ class Matcher:
         keywords = self.keywords.get(target)
         if keywords is None:
             return 0.0
-        if keywords.cjk and keywords.cjk.search(query_compact):
-            return 1.0
-        if keywords.words and keywords.words.search(f" {query} "):
-            return 1.0
-        if keywords.stems and keywords.stems.search(query_stemmed):
-            return 1.0
-        # Only keywords the message could hold: partial_ratio of a short message against a longer keyword
-        # scores its best substring, so "a" (what "aaaa…" folds to) met every keyword with an "a" in it.
-        fitting = [k for k in keywords.long if len(k) <= len(query)]
-        if fitting:
-            best = process.extractOne(
-                query,
-                fitting,
-                scorer=fuzz.partial_ratio,
-                score_cutoff=self.weights.keyword_fuzzy_cutoff,
-            )
-            return best[1] / 100.0 if best else 0.0
-        return 0.0
+        return keywords.score(
+            query, query_compact, query_stemmed, self.weights.keyword_fuzzy_cutoff
+        )
 
     def _fuzzy(self, target: str, query: str) -> float:
         """The best rapidfuzz ratio between the message and one example of the target."""
@@ -385,37 +370,6 @@ class Matcher:
             return 0.0
         best = process.extractOne(query, examples, scorer=fuzz.ratio)
         return best[1] / 100.0 if best else 0.0
-
-
-@dataclass(frozen=True)
-class _Keywords:
-    """One target's keywords prepared once: a regex each for CJK, whole words and stems, and the long ones for fuzzy matching."""
-
-    cjk: re.Pattern[str] | None
-    words: re.Pattern[str] | None
-    stems: re.Pattern[str] | None
-    long: tuple[str, ...]
-
-    @classmethod
-    def build(cls, texts: list[str]) -> _Keywords:
-        cjk = sorted({compact(t) for t in texts if is_cjk(t)}, key=len, reverse=True)
-        latin = [t for t in texts if not is_cjk(t)]
-        stems = sorted({_stem_phrase(t) for t in latin if len(t) >= 5}, key=len, reverse=True)
-        return cls(
-            re.compile("|".join(map(re.escape, cjk))) if cjk else None,
-            re.compile(
-                "|".join(re.escape(f" {t} ") for t in sorted(set(latin), key=len, reverse=True))
-            )
-            if latin
-            else None,
-            re.compile("|".join(map(re.escape, stems))) if stems else None,
-            tuple(sorted({t for t in latin if len(t) >= 5})),
-        )
-
-
-def _stem_phrase(text: str) -> str:
-    """A phrase with each word stemmed, padded for whole-word containment tests."""
-    return " " + " ".join(stem(word) for word in text.split(" ")) + " "
 
 
 OFFERED = 3  # topics offered at most when the meaning alone says what a message is about
