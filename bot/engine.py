@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 
 from bot.answer import Answer, Query
-from bot.knowledge import KnowledgeError, Problem, load_knowledge
+from bot.crosscheck import Problem
+from bot.knowledge import KnowledgeError, load_knowledge
 from bot.responder import Responder
 from bot.semantic import CachedEncoder, Semantic
 

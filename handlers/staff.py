@@ -16,8 +16,8 @@ from telegram.ext import filters
 
 from bot.casework import Ticket, close_ticket, deliver, ticket_for_message, visitor_text
 from bot.contract import STAFF_LANG
+from bot.crosscheck import Problem
 from bot.engine import gloss
-from bot.knowledge import Problem
 from bot.reports import format_stats, format_unanswered, stats, unanswered
 from bot.storage import Store
 from handlers.context import Context, message_of

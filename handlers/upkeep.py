@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.knowledge import Problem
+from bot.crosscheck import Problem
 from handlers import heap
 from handlers.context import BotData, Context
 from handlers.render import clip
