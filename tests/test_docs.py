@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from bot.cli import build_parser
+from bot.arguments import build_parser
 from bot.settings import Settings
 from tests.helpers import ROOT
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.crosscheck import SPEC_PLACES, SPEC_TOPICS
 from bot.engine import Engine
 from bot.kbtools import HELD_OUT, real_files, tuning_files
-from bot.crosscheck import SPEC_PLACES, SPEC_TOPICS
 from bot.language import SUPPORTED
 from tests.helpers import ROOT, run_cli
 
