@@ -97,8 +97,9 @@ class Phrases(Strict):
         return self.get(lang)[0]
 
     def items(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(language, phrases) pairs in a fixed order."""
-        return [(lang, getattr(self, lang)) for lang in LANGUAGES]
+        """(language, phrases) pairs in a fixed order, then `other` for the kinds that have it."""
+        fields = type(self).model_fields
+        return [(name, getattr(self, name)) for name in (*LANGUAGES, "other") if name in fields]
 
 
 class OptionalPhrases(Phrases):
@@ -125,18 +126,10 @@ class OtherLanguages(Strict):
 class Keywords(OptionalPhrases, OtherLanguages):
     """Keywords per language, plus `other`."""
 
-    def items(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(language, phrases) pairs, `other` last."""
-        return super().items() + [("other", self.other)]
-
 
 class Examples(Phrases, OtherLanguages):
     """Example questions: at least one in each of our languages, plus `other` (optional): questions in other
     languages, so that a visitor writing German or Vietnamese has neighbours in their own language."""
-
-    def items(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(language, phrases) pairs, `other` last."""
-        return super().items() + [("other", self.other)]
 
 
 class ShortTexts(Strict):
