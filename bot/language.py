@@ -59,6 +59,12 @@ def hint_language(hint: str | None) -> str | None:
     return base if base in SUPPORTED else None
 
 
+def another_language(detected: str) -> bool:
+    """A language the detector named that we do not answer in (de, vi ...): not one of ours, not "unknown",
+    and not Han text that may be Japanese ("ja-han")."""
+    return bool(detected) and detected not in (*SUPPORTED, "unknown", "ja-han")
+
+
 def decide(
     text: str,
     hint: str | None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge import Knowledge
+from bot.language import another_language
 from bot.schema import Call, Topic
 
 BACKGROUND = "•"  # an answer line starting with this (not indented) is background: behind "more"
@@ -60,6 +61,6 @@ def shape(kb: Knowledge, topic: Topic, lang: str, elder: bool) -> Shaped:
 
 def with_note(kb: Knowledge, text: str, detected: str) -> str:
     """Prefix the one-line note when the user wrote in a language we don't answer in."""
-    if detected and detected not in ("zh", "en", "ko", "ru", "ja", "unknown", "ja-han"):
+    if another_language(detected):
         return kb.text("other_language", "en") + "\n\n" + text
     return text
