@@ -23,7 +23,7 @@ from handlers import heap
 from handlers.app import App, build_application, reachable, webhook_options
 from handlers.errors import install_redaction
 from handlers.reply import TelegramCourier, TelegramDesk
-from handlers.upkeep import signature
+from handlers.upkeep import signature, swap_knowledge
 from handlers.web import server as web_server
 from handlers.web.app import build_app
 
@@ -141,14 +141,7 @@ async def _upkeep(settings: Settings, engine: Engine, store: Store) -> None:
                 current = await asyncio.to_thread(signature, engine.root)
                 if current != seen:
                     seen = current
-                    errors = await asyncio.to_thread(engine.reload)
-                    if errors:
-                        log.error(
-                            "knowledge has %d error(s); still answering from the last good version",
-                            len(errors),
-                        )
-                    else:
-                        heap.resettle()
+                    await swap_knowledge(engine)
             if time.monotonic() - purged > 86_400:
                 purged = time.monotonic()
                 await store.purge(settings.DATA_RETENTION_DAYS)

@@ -8,7 +8,6 @@ unknown-command reply, and nothing about these commands leaks.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Message, Update
@@ -16,13 +15,13 @@ from telegram.ext import filters
 
 from bot.casework import Ticket, close_ticket, deliver, ticket_for_message, visitor_text
 from bot.contract import STAFF_LANG
-from bot.crosscheck import Problem
 from bot.engine import gloss
 from bot.reports import format_stats, format_unanswered, stats, unanswered
 from bot.storage import Store
 from handlers.context import Context, message_of
 from handlers.render import Reply, escape, render, split_html
 from handlers.reply import TelegramCourier, send
+from handlers.upkeep import reload_report, swap_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +54,9 @@ async def unanswered_command(update: Update, context: Context) -> None:
 
 
 async def reload_command(update: Update, context: Context) -> None:
-    """/reload: re-read knowledge/ in a thread (the bot keeps answering); on errors the old knowledge stays."""
-    errors = await asyncio.to_thread(context.engine.reload)
-    await send(message_of(update), Reply(split_html(escape(reload_report(errors, context)))))
-
-
-def reload_report(errors: list[Problem], context: Context) -> str:
-    """What staff read after a reload."""
-    if errors:
-        shown = "\n".join(str(e) for e in errors[:15])
-        return context.kb.text("staff.reload_failed", STAFF_LANG, count=len(errors), errors=shown)
-    kb = context.engine.responder.kb  # the new snapshot, not this update's
-    return kb.text("staff.reloaded", STAFF_LANG, topics=len(kb.topics), places=len(kb.places))
+    """/reload: re-read knowledge/ (handlers/upkeep.py); on errors the old knowledge stays."""
+    errors = await swap_knowledge(context.engine)
+    await send(message_of(update), Reply(split_html(escape(reload_report(context.engine, errors)))))
 
 
 async def _replied_ticket(message: Message, context: Context) -> Ticket | None:

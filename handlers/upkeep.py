@@ -10,7 +10,9 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.contract import STAFF_LANG
 from bot.crosscheck import Problem
+from bot.engine import Engine
 from handlers import heap
 from handlers.context import BotData, Context
 from handlers.render import clip
@@ -35,28 +37,42 @@ def signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         return ()
 
 
-async def reload_knowledge(application: App) -> list[Problem]:
-    """Reload in a thread; on errors keep the old knowledge, log, and tell the staff group."""
-    data = application.bot_data
-    errors = await asyncio.to_thread(data.engine.reload)
-    data.knowledge_signature = signature(data.engine.root)
-    staff = data.settings.STAFF_CHAT_ID
-    if not errors:
-        heap.resettle()
+async def swap_knowledge(engine: Engine) -> list[Problem]:
+    """Reload in a thread (the bot keeps answering). On errors the old knowledge stays and they are logged;
+    on success the heap is settled for the new snapshot (a server's, handlers/heap.py)."""
+    errors = await asyncio.to_thread(engine.reload)
     if errors:
         log.error(
             "knowledge has %d error(s); still answering from the last good version: %s",
             len(errors),
             "; ".join(map(str, errors[:5])),
         )
-        if staff is not None:
-            text = f"⚠️ 知识库有 {len(errors)} 处错误，继续使用上一个正确版本：\n" + "\n".join(
-                str(e) for e in errors[:15]
-            )
-            try:
-                await application.bot.send_message(chat_id=staff, text=clip(text))
-            except Exception:
-                log.exception("could not tell the staff group about the knowledge errors")
+    else:
+        heap.resettle()
+    return errors
+
+
+def reload_report(engine: Engine, errors: list[Problem]) -> str:
+    """What staff read after a reload: the errors (the old knowledge stays), or what the new one holds."""
+    kb = engine.responder.kb  # after an error, still the last good snapshot
+    if errors:
+        shown = "\n".join(str(e) for e in errors[:15])
+        return kb.text("staff.reload_failed", STAFF_LANG, count=len(errors), errors=shown)
+    return kb.text("staff.reloaded", STAFF_LANG, topics=len(kb.topics), places=len(kb.places))
+
+
+async def reload_knowledge(application: App) -> list[Problem]:
+    """A reload nobody typed (the watch, SIGHUP): on errors the staff group is told too."""
+    data = application.bot_data
+    errors = await swap_knowledge(data.engine)
+    data.knowledge_signature = signature(data.engine.root)
+    staff = data.settings.STAFF_CHAT_ID
+    if errors and staff is not None:
+        try:
+            text = clip(reload_report(data.engine, errors))
+            await application.bot.send_message(chat_id=staff, text=text)
+        except Exception:
+            log.exception("could not tell the staff group about the knowledge errors")
     return errors
 
 

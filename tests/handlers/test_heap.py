@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
 
 import pytest
 
+from bot.engine import Engine
+from bot.settings import BUNDLED_KNOWLEDGE
 from handlers import heap
+from handlers.upkeep import swap_knowledge
 
 
 @pytest.fixture
@@ -49,3 +53,12 @@ def test_a_reload_settles_again_only_in_a_server(restored: None) -> None:
     assert gone() is not None
     heap.resettle()  # after the reload the server settles again, and the old snapshot is freed
     assert (gone(), gc.get_threshold()) == (None, (heap.YOUNG, *heap.OLDER))
+
+
+def test_a_reload_by_any_path_settles_a_server_s_heap_again(restored: None) -> None:
+    """/reload, the watch and SIGHUP all swap the knowledge through swap_knowledge."""
+    engine = Engine.load(BUNDLED_KNOWLEDGE)
+    heap.settle()
+    gc.set_threshold(700, 10, 10)  # as if something had reset it since
+    errors = asyncio.run(swap_knowledge(engine))
+    assert (errors, gc.get_threshold()) == ([], (heap.YOUNG, *heap.OLDER))
