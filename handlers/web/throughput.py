@@ -34,35 +34,16 @@ async def _warm_up(client: httpx.AsyncClient, texts: list[str]) -> None:
         await client.post("/api/v1/ask", json={"text": text, "lang": "en"})
 
 
-async def _load(port: int, texts: list[str], n: int) -> tuple[float, list[float]]:
-    """The client: `n` questions, CONCURRENCY in flight; (seconds, latencies in ms)."""
+async def _load(
+    port: int, texts: list[str], n: int, rate: float | None
+) -> tuple[float, list[float]]:
+    """The client: `n` questions, CONCURRENCY in flight (the most it serves), or at a steady `rate` of new
+    requests a second, as visitors arrive (open loop: each latency counts from when its request was due, so a
+    server that falls behind shows it, with at most PACED_CONNECTIONS open, as httpx's pool slows down badly
+    with thousands queued); (seconds, latencies in ms)."""
     samples: list[float] = []
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
-        await _warm_up(client, texts)
-        queue = iter(range(n))
-
-        async def worker() -> None:
-            for i in queue:
-                body = {"text": texts[i % len(texts)], "lang": "en"}
-                start = time.perf_counter()
-                reply = await client.post("/api/v1/ask", json=body)
-                samples.append((time.perf_counter() - start) * 1000)
-                reply.raise_for_status()
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        return time.perf_counter() - start, samples
-
-
-async def _paced(port: int, texts: list[str], n: int, rate: float) -> tuple[float, list[float]]:
-    """The client at a steady `rate` of new requests a second, as visitors arrive (open loop): each
-    latency counts from when its request was due, so a server that falls behind shows it. At most
-    PACED_CONNECTIONS are open: httpx's pool slows down badly with thousands of queued requests."""
-    samples: list[float] = []
-    limits = httpx.Limits(
-        max_connections=PACED_CONNECTIONS, max_keepalive_connections=PACED_CONNECTIONS
-    )
+    connections = CONCURRENCY if rate is None else PACED_CONNECTIONS
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
         await _warm_up(client, texts)
         queue = iter(range(n))
@@ -70,21 +51,23 @@ async def _paced(port: int, texts: list[str], n: int, rate: float) -> tuple[floa
 
         async def worker() -> None:
             for i in queue:
-                due = start + i / rate
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                due = time.perf_counter()
+                if rate is not None:  # wait for this visitor's turn
+                    due = start + i / rate
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
                 body = {"text": texts[i % len(texts)], "lang": "en"}
                 reply = await client.post("/api/v1/ask", json=body)
                 samples.append((time.perf_counter() - due) * 1000)
                 reply.raise_for_status()
 
-        await asyncio.gather(*(worker() for _ in range(PACED_CONNECTIONS)))
+        await asyncio.gather(*(worker() for _ in range(connections)))
         return time.perf_counter() - start, samples
 
 
 def _client_process(
     port: int, texts: list[str], n: int, rate: float | None
 ) -> tuple[float, list[float]]:
-    return asyncio.run(_load(port, texts, n) if rate is None else _paced(port, texts, n, rate))
+    return asyncio.run(_load(port, texts, n, rate))
 
 
 async def measure_async(engine: Engine, n: int, rate: float | None = None) -> dict[str, Any]:
