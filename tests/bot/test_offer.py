@@ -11,6 +11,7 @@ from bot.answer import Query
 from bot.engine import Engine
 from bot.matcher import offered
 from bot.responder import Responder, Thresholds
+from tests.bot.test_semantic import words_held_back
 
 TOPICS = ("currency-exchange", "atm-foreign-card", "card-acceptance", "ecny")
 
@@ -48,17 +49,7 @@ def test_offered_is_empty_unless_the_meaning_is_clearly_nearer_a_topic(
 
 def strict(engine: Engine, offer_margin: float) -> Responder:
     """The words never answer or ask back on their own, so what the meaning offers shows alone."""
-    limits = Thresholds(
-        answer=2,
-        sure=3,
-        clarify=2,
-        agree_answer=2,
-        agree_clarify=math.inf,
-        conclusive=2,
-        offer_margin=offer_margin,
-    )
-    responder = engine.responder
-    return Responder(responder.kb, semantic=responder.semantic, thresholds=limits)
+    return words_held_back(engine, agree_clarify=math.inf, offer_margin=offer_margin)
 
 
 def test_a_message_the_words_would_drop_is_offered_the_topics_nearest_in_meaning(

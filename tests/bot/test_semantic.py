@@ -63,6 +63,15 @@ def counted(tmp_path: Path) -> tuple[Engine, CountingEncoder]:
     return engine, encoder
 
 
+def words_held_back(engine: Engine, **limits: float) -> Responder:
+    """A responder on `engine`'s knowledge and vectors whose words never answer or ask back on their own, so
+    what the meaning does shows alone (whatever the examples of the day score); `limits` set the rest."""
+    strict = Thresholds(answer=2, sure=3, clarify=2, agree_answer=2, conclusive=2)
+    responder = engine.responder
+    thresholds = dataclasses.replace(strict, **limits)
+    return Responder(responder.kb, semantic=responder.semantic, thresholds=thresholds)
+
+
 @pytest.fixture
 def semantic_engine(engine: Engine) -> Engine:
     """The engine as it runs by default (tests/conftest.py): lexical and semantic evidence, the real e5 model."""
@@ -276,7 +285,6 @@ async def test_one_chats_slow_encode_does_not_hold_up_another_chat_on_telegram(
 
 def test_a_question_the_words_settle_is_answered_without_encoding(tmp_path: Path) -> None:
     engine, encoder = counted(tmp_path)
-    encoder.encoded.clear()
     clear = engine.answer(Query(text="where can I exchange money"))
     assert (clear.topic, encoder.encoded) == ("currency-exchange", [])
     engine.answer(Query(text="I am worried about how I will pay for things on my trip"))
@@ -306,7 +314,6 @@ def test_a_long_story_is_encoded_once_its_asking_part_clipped_to_the_budget(
         "后来一个大学生帮我们付了钱，我们给了他现金。第三天我们坐火车去了吉林市，又遇到了同样的事情。"
         "请问外国人的信用卡能不能绑定支付宝，在小店扫码付款，有没有手续费，每次最多能付多少钱？"
     )
-    encoder.encoded.clear()
     engine.answer(Query(text=story))
     assert encoder.encoded == [clip(focus(story))]
     assert encoder.encoded[0].startswith("请问外国人的信用卡") and len(encoder.encoded[0]) <= 96
@@ -327,21 +334,11 @@ def test_weak_agreement_of_words_and_meaning_offers_the_topic_instead_of_nothing
     meaning is offered as a "did you mean" rather than nothing. The thresholds are raised here so that a
     plain question lands in that band whatever the knowledge of the day scores it."""
     text = "where can I exchange money"
-    responder = semantic_engine.responder
-    strict = Thresholds(
-        answer=2,
-        sure=3,
-        clarify=2,
-        agree_answer=2,
-        conclusive=2,
-        agree_clarify=0.3,
-        offer_margin=9.0,
-    )
     offered, alone = (
-        Responder(responder.kb, semantic=responder.semantic, thresholds=limits).answer(
+        words_held_back(semantic_engine, agree_clarify=weak, offer_margin=9.0).answer(
             Query(text=text)
         )
-        for limits in (strict, dataclasses.replace(strict, agree_clarify=math.inf))
+        for weak in (0.3, math.inf)
     )
     assert (offered.kind, offered.suggestions[0], alone.kind) == (
         "clarify",
@@ -376,7 +373,6 @@ def test_staff_chinese_version_keeps_a_city_s_places_and_a_place_s_yes_no_lines(
 
 def test_a_place_and_a_need_named_are_answered_without_encoding(tmp_path: Path) -> None:
     engine, encoder = counted(tmp_path)
-    encoder.encoded.clear()
     named = engine.answer(Query(text="Does Pingyao Ancient City take Visa?"))
     assert (named.kind, named.places[0], encoder.encoded) == ("place", "pingyao-ancient-city", [])
     engine.answer(Query(text="what time is the last train from taiyuan to pingyao"))
