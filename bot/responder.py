@@ -59,9 +59,10 @@ class Thresholds:
     # (`coverage`): offering a topic there cost 4-6 points of fallback precision.
     agree_clarify: float = 0.30
     # A message the words would drop is offered the topics nearest in meaning when its best topic's similarity
-    # is this far above out-of-scope's (raw cosines). 2026-12-07, real tuning sets with the examples written for
-    # their misses removed (so they stand for unseen questions): 0.02 gained one-tap +16.2 / +6.9 points and cost
-    # fallback precision 9.7 / 0 points; 0.015 gained +20.3 / +11.5 but cost 14.6 / 14.3; 0.01 cost 22 / 23.
+    # is this far above out-of-scope's (raw cosines). 2026-12-07, real tuning sets with the examples written
+    # for their misses removed (scripts/unseen.py: they stand for unseen questions): 0.02 gained one-tap
+    # +16.2 / +6.9 points and cost fallback precision 9.7 / 0 points; 0.015 gained +20.3 / +11.5 but cost
+    # 14.6 / 14.3; 0.01 cost 22 / 23.
     offer_margin: float = 0.02
     greeting: float = 0.55
     handoff: float = 0.45

@@ -84,6 +84,8 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
     names = [path.name for path in tuning_files(ROOT / "knowledge" / "tests")]
     assert names and set(HELD_OUT).isdisjoint(names)
     assert "load_cases(real_files(" in source and "held_out=True" not in source
+    unseen = (ROOT / "scripts" / "unseen.py").read_text()  # the dev-set figures, same rule
+    assert "real_files(" in unseen and "held_out" not in unseen and "held-out" not in unseen
     real = ROOT / "knowledge" / "tests"
     assert [p.name for p in real_files(real)] == [
         "tune-2.jsonl",
