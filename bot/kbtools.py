@@ -47,8 +47,8 @@ def stats(kb: Knowledge) -> dict[str, Any]:
                 for lang in LANGUAGES
                 if topic.answer.get(lang) and getattr(topic.examples, lang)
             ],
-            "examples": {lang: len(getattr(topic.examples, lang)) for lang in LANGUAGES},
-            "keywords": sum(len(getattr(topic.keywords, lang)) for lang in LANGUAGES),
+            "examples": {lang: len(phrases) for lang, phrases in topic.examples.items()},
+            "keywords": sum(len(phrases) for _, phrases in topic.keywords.items()),
             "short": [lang for lang in LANGUAGES if getattr(topic.short, lang)],
             "as_of": topic.as_of.isoformat(),
             "source": topic.source,

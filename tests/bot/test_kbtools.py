@@ -11,6 +11,7 @@ from bot.crosscheck import SPEC_PLACES, SPEC_TOPICS
 from bot.engine import Engine
 from bot.kbtools import HELD_OUT, real_files, tuning_files
 from bot.language import SUPPORTED
+from tests.bot.test_knowledge import TOPIC
 from tests.helpers import ROOT, run_cli
 
 
@@ -25,6 +26,22 @@ def test_stats_json_shows_every_spec_topic_in_five_languages_and_every_spec_plac
     assert data["places"]["ynj-airport"]["province"] == "jilin"
     assert data["summary"]["places_accepting_foreign_cards"] == sum(
         p["foreign_cards"] for p in data["places"].values()
+    )
+
+
+def test_stats_count_the_examples_and_keywords_in_other_languages(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topic = TOPIC.replace("    en: [extra]\n", "    en: [extra]\n    other: [zusatz, extra-mot]\n")
+    topic = topic.replace("追加の質問三]\n", "追加の質問三]\n    other: [noch eine frage]\n")
+    (kb_copy / "faq" / "zz.yaml").write_text(topic, encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "stats", "--json")
+    extra = json.loads(out)["topics"]["extra-topic"]
+    assert (code, extra["examples"], extra["keywords"]) == (
+        0,
+        {"zh": 3, "en": 3, "ko": 3, "ru": 3, "ja": 3, "other": 1},
+        3,
     )
 
 
