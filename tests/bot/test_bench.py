@@ -59,7 +59,7 @@ def test_percentile() -> None:
 
 def test_peer_answers_the_topic_of_the_closest_example(tmp_path: Path) -> None:
     from bot.semantic import E5Encoder, SemanticIndex, VectorCache, examples
-    from tests.bot.test_semantic import CACHE
+    from tests.semantic_helpers import CACHE
 
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     index = SemanticIndex(E5Encoder(), VectorCache(CACHE), examples(kb))

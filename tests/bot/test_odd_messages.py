@@ -8,7 +8,7 @@ import pytest
 
 from bot.answer import Query
 from bot.engine import Engine
-from tests.bot.test_semantic import always_encode, counted
+from tests.semantic_helpers import always_encode, counted
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from bot.answer import Query
 from bot.engine import Engine
 from bot.matcher import offered
 from bot.responder import Responder, Thresholds
-from tests.bot.test_semantic import words_held_back
+from tests.semantic_helpers import words_held_back
 
 TOPICS = ("currency-exchange", "atm-foreign-card", "card-acceptance", "ecny")
 
