@@ -60,6 +60,14 @@ def _examples_at(revision: str, relative: str) -> set[Example]:
 
 def without_miss_examples(out: Path) -> int:
     """Copy knowledge/ to `out` without the examples MISS_EXAMPLES added; how many were left out."""
+    for commit in MISS_EXAMPLES:
+        known = subprocess.run(
+            ["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True
+        )
+        if known.returncode != 0:
+            sys.exit(
+                f"scripts/unseen.py: commit {commit} is not in this clone's history (git clone has it)"
+            )
     shutil.copytree(BUNDLED_KNOWLEDGE, out)
     files = [str(p.relative_to(out)) for p in out.rglob("*.yaml")]
     added = {
