@@ -328,6 +328,7 @@ UI: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "thanks": (),
         "menu_title": (),
         "fallback": (),
+        "abroad": ("place",),
         "clarify": (),
         "clarify_none": (),
         "handoff": (),

@@ -121,6 +121,7 @@ class Entries:
     places: list[Entry]
     regions: list[Entry]
     intents: list[Entry]
+    countries: list[Entry] = field(default_factory=list)
 
 
 def cross_check(collect: Collector, entries: Entries, today: date) -> None:
@@ -146,6 +147,7 @@ def _unique_ids(collect: Collector, entries: Entries, today: date) -> None:
         ("place", entries.places),
         ("region", entries.regions),
         ("intent", entries.intents),
+        ("country", entries.countries),
     ):
         seen: dict[str, str] = {}
         for item, path, located, index in group:

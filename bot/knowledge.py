@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.contract import LANGUAGES, UI, UI_KEYS
 from bot.crosscheck import Collector, Entries, Entry, Problem, check_regression_files, cross_check
-from bot.schema import Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
+from bot.schema import Country, Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
 
@@ -29,6 +29,9 @@ class Knowledge:
     intents: Mapping[str, Intent]
     kinds: Mapping[str, KindWords] = field(default_factory=lambda: MappingProxyType({}))
     needs: NeedsFile | None = None  # knowledge/needs.yaml; None in a folder without one
+    countries: Mapping[str, Country] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # knowledge/countries.yaml: where paying is ours (the mainland) and where it is not
     root: Path = Path(".")
 
     def examples(self) -> list[tuple[str, str]]:
@@ -82,10 +85,15 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         else []
     )
     needs = _load_needs(collect, root / "needs.yaml")
+    countries = (
+        _load_list(collect, [root / "countries.yaml"], Country)
+        if (root / "countries.yaml").exists()
+        else []
+    )
     if (
         not collect.unreadable
     ):  # a file that is not YAML hides its entries: every reference to them would fail too
-        cross_check(collect, Entries(topics, places, regions, intents), today)
+        cross_check(collect, Entries(topics, places, regions, intents, countries), today)
         check_regression_files(
             collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places}
         )
@@ -100,6 +108,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         intents=MappingProxyType({i.id: i for i, *_ in intents}),
         kinds=MappingProxyType({k.id: k for k, *_ in kinds}),
         needs=needs,
+        countries=MappingProxyType({c.id: c for c, *_ in countries}),
         root=root,
     )
     return snapshot, sorted(collect.problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.abroad import Abroad
 from bot.answer import Answer, Kind, Query, Want
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
@@ -12,6 +13,7 @@ from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, offered
 from bot.placecard import PlaceCards
 from bot.places import PlaceFinder, without_name
 from bot.question import focus
+from bot.schema import Country
 from bot.semantic import SemanticIndex
 from bot.shape import call_line, shape, with_note
 from bot.text import normalize, words
@@ -89,6 +91,7 @@ class Responder:
         self.where = Where(kb, self.finder.region_names)
         self.cards = PlaceCards(kb, self.where)
         self.place = self.cards.answer  # one place's answer (bot/placecard.py)
+        self.abroad = Abroad(kb)
         # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
@@ -150,6 +153,10 @@ class Responder:
             and reading.says_something  # "我" alone asks for no person
         ):
             return self._simple("handoff", "handoff", decision, top.score)
+        # "does Alipay work in Japan": paying outside the mainland is not ours, unless a topic is sure
+        abroad = None if hits else self.abroad.find(text)
+        if abroad is not None and best_topic < self.limits.sure:
+            return self._fallback(decision, abroad=abroad)
         if (
             top
             and top.target == OUT_OF_SCOPE
@@ -369,11 +376,19 @@ class Responder:
             detected=decision.detected,
         )
 
-    def _fallback(self, decision: Decision, confidence: float = 0.0) -> Answer:
+    def _fallback(
+        self, decision: Decision, confidence: float = 0.0, abroad: Country | None = None
+    ) -> Answer:
+        """ "Sorry, only payment questions"; for paying in another country, that we cover the mainland."""
+        text = (
+            self.kb.text("abroad", decision.lang, place=abroad.names.first(decision.lang))
+            if abroad
+            else self.kb.text("fallback", decision.lang)
+        )
         return Answer(
             kind="fallback",
             lang=decision.lang,
-            text=with_note(self.kb, self.kb.text("fallback", decision.lang), decision.detected),
+            text=with_note(self.kb, text, decision.detected),
             confidence=round(min(1.0, confidence), 3),
             related=("payment-overview", "currency-exchange", "atm-foreign-card"),
             detected=decision.detected,

@@ -274,6 +274,18 @@ class Region(Strict):
     names: Phrases
 
 
+class Names(Phrases, OtherLanguages):
+    """A country's names: the first in each language is shown, all are looked for; `other` as in Examples."""
+
+
+class Country(Strict):
+    """Mainland China, which PayHelp covers, or a country or territory outside it (knowledge/countries.yaml)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["mainland", "abroad"]
+    names: Names
+
+
 class Intent(Strict):
     """Greeting, thanks, handoff or out-of-scope: recognised by examples like a topic, never answered from them."""
 
