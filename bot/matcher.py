@@ -375,7 +375,9 @@ class Matcher:
 OFFERED = 3  # topics offered at most when the meaning alone says what a message is about
 
 
-def offered(similarity: dict[str, float], topics: Iterable[str], margin: float) -> tuple[str, ...]:
+def offered(
+    similarity: dict[str, float], topics: Iterable[str], margin: float = -math.inf
+) -> tuple[str, ...]:
     """The topics nearest in meaning, best first, when the best is `margin` nearer than out-of-scope's
     examples; () otherwise. Real questions the words miss are often clearly about paying in meaning only."""
     known = sorted((t for t in topics if t in similarity), key=similarity.__getitem__, reverse=True)

@@ -29,6 +29,7 @@ INTENT_KINDS: dict[str, Kind] = {
     "thanks": "thanks",
     "handoff": "handoff",
 }
+FALLBACK_TOPICS = ("payment-overview", "currency-exchange", "atm-foreign-card")  # under a fallback
 # Answered when the message is short, or when no topic is good enough to answer instead.
 SHORT_INTENTS: dict[str, Kind] = {k: INTENT_KINDS[k] for k in ("greeting", "thanks")}
 
@@ -156,7 +157,9 @@ class Responder:
         # "does Alipay work in Japan": paying outside the mainland is not ours, unless a topic is sure
         abroad = None if hits else self.abroad.find(text)
         if abroad is not None and best_topic < self.limits.sure:
-            return self._fallback(decision, abroad=abroad)
+            return self._fallback(
+                decision, abroad=abroad, related=offered(similarity or {}, self.kb.topics)
+            )
         if (
             top
             and top.target == OUT_OF_SCOPE
@@ -307,7 +310,8 @@ class Responder:
         nearest = offered(similarity or {}, self.kb.topics, self.limits.offer_margin)
         if nearest:
             return self._offer(nearest, decision, score)
-        return self._fallback(decision, score)
+        # Not offered as "did you mean", but the buttons under the fallback are still the nearest topics.
+        return self._fallback(decision, score, related=offered(similarity or {}, self.kb.topics))
 
     def faq(
         self,
@@ -377,9 +381,14 @@ class Responder:
         )
 
     def _fallback(
-        self, decision: Decision, confidence: float = 0.0, abroad: Country | None = None
+        self,
+        decision: Decision,
+        confidence: float = 0.0,
+        abroad: Country | None = None,
+        related: tuple[str, ...] = (),
     ) -> Answer:
-        """ "Sorry, only payment questions"; for paying in another country, that we cover the mainland."""
+        """ "Sorry, only payment questions"; for paying in another country, that we cover the mainland.
+        `related`: the topics under it (the nearest in meaning when known; else the three most asked)."""
         text = (
             self.kb.text("abroad", decision.lang, place=abroad.names.first(decision.lang))
             if abroad
@@ -390,7 +399,7 @@ class Responder:
             lang=decision.lang,
             text=with_note(self.kb, text, decision.detected),
             confidence=round(min(1.0, confidence), 3),
-            related=("payment-overview", "currency-exchange", "atm-foreign-card"),
+            related=related or FALLBACK_TOPICS,
             detected=decision.detected,
         )
 

@@ -10,7 +10,7 @@ import pytest
 from bot.answer import Query
 from bot.engine import Engine
 from bot.matcher import offered
-from bot.responder import Responder, Thresholds
+from bot.responder import FALLBACK_TOPICS, Responder, Thresholds
 from tests.semantic_helpers import words_held_back
 
 TOPICS = ("currency-exchange", "atm-foreign-card", "card-acceptance", "ecny")
@@ -81,6 +81,19 @@ def test_without_sentence_vectors_nothing_is_offered(engine: Engine) -> None:
     responder = strict(engine, 0.02)
     words_only = Responder(responder.kb, thresholds=responder.limits)
     assert words_only.answer(Query(text="where can I exchange money")).kind == "fallback"
+
+
+def test_a_fallback_s_buttons_are_the_topics_nearest_in_meaning(engine: Engine) -> None:
+    """Not near enough for a "did you mean", but the topics under the fallback are the message's nearest."""
+    query = Query(text="where can I exchange money")
+    answer = strict(engine, math.inf).answer(query)
+    words_only = Responder(engine.responder.kb, thresholds=strict(engine, math.inf).limits)
+    assert (answer.kind, answer.related[0], len(answer.related)) == (
+        "fallback",
+        "currency-exchange",
+        3,
+    )
+    assert words_only.answer(query).related == FALLBACK_TOPICS
 
 
 def test_the_offer_margin_is_a_threshold_like_the_others() -> None:
