@@ -9,12 +9,9 @@ import re
 from dataclasses import dataclass
 
 from bot.answer import Answer, Want
-from bot.contract import (
+from bot.callbacks import (
     ELDER_BUTTONS,
-    LANGUAGE_NAMES,
-    LANGUAGES,
     MENU,
-    WANTS,
     Action,
     Complain,
     ElderMode,
@@ -28,6 +25,7 @@ from bot.contract import (
     PickLanguage,
     SetLanguage,
 )
+from bot.contract import LANGUAGE_NAMES, LANGUAGES, WANTS
 from bot.knowledge import Knowledge
 from bot.responder import Responder
 from bot.where import link_line

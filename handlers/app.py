@@ -26,7 +26,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.contract import COMMANDS, Complain, SkipDate, wants
+from bot.callbacks import Complain, SkipDate, wants
+from bot.contract import COMMANDS
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.storage import Store

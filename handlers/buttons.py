@@ -9,8 +9,7 @@ import logging
 
 from telegram import Update
 
-from bot.channel import action_answer, sorry_rows
-from bot.contract import (
+from bot.callbacks import (
     Action,
     ElderMode,
     Feedback,
@@ -18,9 +17,10 @@ from bot.contract import (
     Near,
     PickLanguage,
     SetLanguage,
-    Want,
     decode,
 )
+from bot.channel import action_answer, sorry_rows
+from bot.contract import Want
 from handlers.commands import greet, toggle_elder
 from handlers.context import Context, message_of, query_of
 from handlers.render import (

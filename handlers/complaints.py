@@ -11,8 +11,8 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.callbacks import SkipDate, encode
 from bot.casework import add_complaint, complaint_note
-from bot.contract import SkipDate, encode
 from bot.storage import Draft
 from handlers.context import Context, message_of, query_of
 from handlers.render import Reply, clip, escape

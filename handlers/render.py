@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from bot import channel
 from bot.answer import Answer
+from bot.callbacks import Action, encode
 from bot.channel import Rows
-from bot.contract import Action, encode
 from bot.knowledge import Knowledge
 from bot.where import local_cards
 

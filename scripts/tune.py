@@ -21,9 +21,10 @@ from bot.evaluation import Case, evaluate, load_cases
 from bot.kbtools import real_files, tuning_files
 from bot.knowledge import require_knowledge
 from bot.matcher import Matcher, Weights
-from bot.responder import Responder, Thresholds
+from bot.responder import Responder
 from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
 from bot.settings import BUNDLED_KNOWLEDGE
+from bot.thresholds import Thresholds
 
 CACHE = Path(".payhelp-cache/vectors.sqlite3")
 

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.evaluation import evaluate, load_cases
 from bot.kbtools import real_files, tuning_files
 from bot.knowledge import require_knowledge
-from bot.responder import Responder, Thresholds
+from bot.responder import Responder
 from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
 from bot.settings import BUNDLED_KNOWLEDGE
+from bot.thresholds import Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".payhelp-cache" / "vectors.sqlite3"

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from bot.engine import Engine
-from bot.responder import Responder, Thresholds
+from bot.responder import Responder
 from bot.semantic import Semantic
 from bot.settings import BUNDLED_KNOWLEDGE
+from bot.thresholds import Thresholds
 from tests.helpers import ROOT
 
 CACHE = ROOT / ".payhelp-cache" / "vectors.sqlite3"  # warmed by `make` (python -m bot kb vectors)

@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot import contract
-from bot.contract import (
-    CALL_LINES,
+from bot.callbacks import (
     ELDER_BUTTONS,
-    INTENT_TEXTS,
     MENU,
-    STAFF_TEXTS,
-    UI,
     Complain,
     ElderMode,
     Feedback,
@@ -31,6 +27,7 @@ from bot.contract import (
     decode,
     encode,
 )
+from bot.contract import CALL_LINES, INTENT_TEXTS, STAFF_TEXTS, UI
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 from tests.helpers import ROOT, run_cli

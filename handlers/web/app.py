@@ -20,9 +20,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.callbacks import encode
 from bot.casework import Courier, Desk
 from bot.channel import Rows, menu_rows
-from bot.contract import LANGUAGES, encode
+from bot.contract import LANGUAGES
 from bot.engine import Engine
 from bot.knowledge import Knowledge
 from bot.render import topic_title

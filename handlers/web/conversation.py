@@ -17,6 +17,17 @@ from dataclasses import dataclass, field
 from cachetools import TTLCache
 
 from bot.answer import Answer, Query, Want
+from bot.callbacks import (
+    Action,
+    Complain,
+    ElderMode,
+    Feedback,
+    LocalCards,
+    Near,
+    PickLanguage,
+    SetLanguage,
+    decode,
+)
 from bot.casework import Desk, add_complaint, complaint_note, desk_reachable, file_ticket, replies
 from bot.channel import (
     Rows,
@@ -30,17 +41,6 @@ from bot.channel import (
     text_without_links,
 )
 from bot.chat import without_help_desk
-from bot.contract import (
-    Action,
-    Complain,
-    ElderMode,
-    Feedback,
-    LocalCards,
-    Near,
-    PickLanguage,
-    SetLanguage,
-    decode,
-)
 from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from bot.contract import LANGUAGE_NAMES, LANGUAGES, encode
+from bot.callbacks import encode
+from bot.contract import LANGUAGE_NAMES, LANGUAGES
 from bot.language import hint_language
 from handlers.web.conversation import Bubble, Turn, WebChat
 

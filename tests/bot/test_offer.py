@@ -10,7 +10,8 @@ import pytest
 from bot.answer import Query
 from bot.engine import Engine
 from bot.matcher import offered
-from bot.responder import FALLBACK_TOPICS, Responder, Thresholds
+from bot.responder import FALLBACK_TOPICS, Responder
+from bot.thresholds import Thresholds
 from tests.semantic_helpers import words_held_back
 
 TOPICS = ("currency-exchange", "atm-foreign-card", "card-acceptance", "ecny")

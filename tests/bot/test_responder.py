@@ -215,7 +215,8 @@ def test_an_elder_handoff_gives_no_complaint_line(engine: Engine) -> None:
 
 
 def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> None:
-    from bot.responder import Responder, Thresholds
+    from bot.responder import Responder
+    from bot.thresholds import Thresholds
 
     text = "my laptop bluetooth headphones will not pair"
     without_gate = Responder(
@@ -239,7 +240,8 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
     engine: Engine, text: str, topic: str
 ) -> None:
-    from bot.responder import Responder, Thresholds
+    from bot.responder import Responder
+    from bot.thresholds import Thresholds
 
     alone = Responder(
         engine.responder.kb,
