@@ -17,32 +17,14 @@ from bot.answer import Query
 from bot.channel import text_without_links
 from bot.engine import Engine
 from bot.reports import complaints_csv, stats, unanswered
-from bot.settings import Settings
-from bot.storage import Store
 from handlers.reply import TelegramDesk
-from handlers.web.app import build_app
 from handlers.web.conversation import SESSION_PATTERN
 from tests.helpers import run_cli
 from tests.telegram_helpers import Harness, group_reply
+from tests.web_helpers import Web
 
 STAFF_GROUP = -500
 STAFF_USER = 55
-
-
-class Web:
-    """The web app on a fresh database, with an httpx client talking to it in-process."""
-
-    def __init__(self, engine: Engine, db: Path, desk: Any = None, **settings: Any) -> None:
-        self.settings = Settings(_env_file=None, DATABASE_PATH=db, **settings)  # type: ignore[call-arg]
-        self.store = Store(db)
-        self.app = build_app(self.settings, engine, self.store, desk)
-        self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://payhelp.test"
-        )
-
-    async def close(self) -> None:
-        await self.client.aclose()
-        await self.store.close()
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 
 from bot.engine import Engine
 from bot.settings import BUNDLED_KNOWLEDGE
-from tests.handlers.web.test_web_api import Web
 from tests.semantic_helpers import words_held_back
+from tests.web_helpers import Web
 
 
 @pytest.fixture
