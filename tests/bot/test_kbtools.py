@@ -108,12 +108,14 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "tune-2.jsonl",
         "tune-3.jsonl",
         "tune-4.jsonl",
+        "tune-5.jsonl",
         "tune.jsonl",
     ]
     assert [p.name for p in real_files(real, held_out=True)] == [
         "held-out-2.jsonl",
         "held-out-3.jsonl",
         "held-out-4.jsonl",
+        "held-out-5.jsonl",
         "held-out.jsonl",
     ]
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)
