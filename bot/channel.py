@@ -27,6 +27,7 @@ from bot.callbacks import (
 )
 from bot.contract import LANGUAGE_NAMES, LANGUAGES, WANTS
 from bot.knowledge import Knowledge
+from bot.question import tap
 from bot.responder import Responder
 from bot.where import link_line
 
@@ -154,13 +155,13 @@ def action_answer(
     do something else (menus, settings, feedback). Every channel's buttons answer through this."""
     match action:
         case OpenTopic(topic) if topic in responder.kb.topics:
-            return responder.faq(topic, lang, elder=elder), f"[button] {topic}"
+            return responder.faq(topic, lang, elder=elder), tap("button", topic)
         case More(topic) if topic in responder.kb.topics:
-            return responder.more(topic, lang, elder), f"[more] {topic}"
+            return responder.more(topic, lang, elder), tap("more", topic)
         case Person():
-            return responder.intent("handoff", lang, elder), "[button] person"
+            return responder.intent("handoff", lang, elder), tap("button", "person")
         case NoneOfThese():
-            return responder.intent("fallback", lang, elder), "[button] none of these"
+            return responder.intent("fallback", lang, elder), tap("button", "none of these")
     return None
 
 

@@ -19,6 +19,7 @@ from bot.answer import Answer, Query
 from bot.contract import LANGUAGES
 from bot.engine import Engine
 from bot.knowledge import Knowledge
+from bot.question import tap
 from bot.render import as_line, as_text
 from bot.storage import Store
 from bot.where import cards_text
@@ -144,11 +145,11 @@ def _reply(engine: Engine, state: _State, text: str, record: Recorder | None) ->
         if state.last_topic is None:
             return kb.text("more_none", state.saved or state.last_lang)
         answer = engine.responder.more(state.last_topic, state.last_lang, state.elder)
-        question = f"[more] {state.last_topic}"
+        question = tap("more", state.last_topic)
     elif text.isdigit() and 0 < int(text) <= len(state.suggestions):
         topic = state.suggestions[int(text) - 1]
         answer = engine.responder.faq(topic, state.last_lang, elder=state.elder)
-        question = f"[pick] {topic}"
+        question = tap("pick", topic)
     else:
         answer = engine.answer(Query(text=text, saved_lang=state.saved, elder=state.elder))
         question = text

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.answer import Answer, Query
 from bot.crosscheck import Problem
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.question import is_tap
 from bot.responder import Responder
 from bot.semantic import CachedEncoder, Semantic
 
@@ -39,9 +40,7 @@ async def chinese(responder: Responder, question: str, answer: Answer) -> Answer
     places and a place's yes/no lines come through), or the answer rebuilt when it came from a button."""
     if answer.lang == "zh":
         return answer
-    if question.strip() and not question.startswith(
-        "["
-    ):  # "[button] ..." marks a tap, not a question
+    if question.strip() and not is_tap(question):
         return await ask(responder, Query(text=question, lang="zh"))
     return responder.in_language(answer, "zh")
 

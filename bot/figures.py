@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.casework import complaints
 from bot.knowledge import Knowledge
 from bot.places import PlaceFinder
+from bot.question import TAP
 from bot.storage import Store
 
 # The answer kinds as supervisors count them: every answer from the knowledge base is "answered".
@@ -134,11 +135,13 @@ async def unanswered(store: Store, period: Period, limit: int = 30) -> list[tupl
     rows = await _rows(
         store,
         "SELECT text, lang FROM events WHERE kind = 'fallback' AND text IS NOT NULL AND text != '' "
-        "AND text NOT LIKE '[%' AND ts >= ? AND ts < ? "
+        "AND ts >= ? AND ts < ? AND substr(text, 1, 1) != ? "
         "UNION ALL SELECT question, lang FROM feedback WHERE helpful = 0 AND question IS NOT NULL "
-        "AND question NOT LIKE '[%' AND ts >= ? AND ts < ?",
+        "AND ts >= ? AND ts < ? AND substr(question, 1, 1) != ?",
         period,
+        TAP,  # a tap is no question
         *period.bounds(),
+        TAP,
     )
     counted = Counter(
         (str(text).strip(), str(lang or "?")) for text, lang in rows if text and str(text).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+TAP = "["  # a recorded question that starts so is a button tap ("[button] currency-exchange"), not typed
 LONG = 160  # characters; shorter messages are read whole
 _SPLIT = re.compile(r"(?<=[.!?;。！？；…])\s*|\n+")
 _ASKS = re.compile(  # a question mark, or words that ask in zh, ko, ja, ru, anywhere in the sentence
@@ -38,3 +39,13 @@ def focus(text: str) -> str:
     ):  # the last sentence usually says what is wanted, even without a question word
         chosen.append(parts[-1])
     return " ".join(chosen)
+
+
+def tap(kind: str, subject: str) -> str:
+    """How a button tap is recorded where a typed question would be: "[button] currency-exchange"."""
+    return f"{TAP}{kind}] {subject}"
+
+
+def is_tap(recorded: str) -> bool:
+    """A recorded question that was a tap: staff's Chinese version rebuilds its answer, reports skip it."""
+    return recorded.startswith(TAP)

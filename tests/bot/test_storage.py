@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import figures
+from bot.figures import Period
 from bot.migrations import STEPS, TABLES
+from bot.question import tap
 from bot.storage import EVENT_BATCH, Draft, Store
 from tests.helpers import run_process
 
@@ -183,3 +186,12 @@ def test_a_database_from_a_newer_payhelp_is_one_line(tmp_path: Path) -> None:
         1,
         f"payhelp: cannot use the database {path} (DATABASE_PATH): made by a newer PayHelp (schema version {len(STEPS) + 1}; this one knows {len(STEPS)})\n",
     )
+
+
+async def test_a_tap_that_fell_back_is_not_an_unanswered_question(tmp_path: Path) -> None:
+    """A tap on "none of these" is recorded as a tap: editors are not asked to write it as an example."""
+    store = Store(tmp_path / "db.sqlite3")
+    await store.log_event(1, "en", "fallback", None, tap("button", "none of these"))
+    await store.log_event(2, "en", "fallback", None, "asdfgh qwerty")
+    assert await figures.unanswered(store, Period()) == [("asdfgh qwerty", "en", 1)]
+    await store.close()
