@@ -1,46 +1,72 @@
 """Whether a message asks about paying outside mainland China ("does Alipay work in Japan", "홍콩에서 알리페이 돼요").
 
 PayHelp covers the mainland. A country or territory of knowledge/countries.yaml named as where something
-happens ("in Japan", "日本で", "去日本", "일본에서", "в Японии", "Türkiye'de") says the question is not ours,
-unless the message names the mainland too ("exchange in Korea before going to China" is ours). A name alone
-is not enough: "my Japanese card", "日本のカード" and "한국에서 온 유학생" (a student from Korea) are visitors'
-home countries, not where they pay. How a name is found depends on its script, whatever its language field.
+happens ("in Japan", "日本で", "在日本", "일본에서", "в Японии", "Türkiye'de") says the question is not ours,
+unless the message names the mainland too, or "here" ("exchange in Korea before going to China" is ours).
+A name alone is not enough, and neither is a home: "my Japanese card", "日本のカード", "한국에서 온 유학생" (a
+student from Korea), "a card issued in Japan", "карта, выпущенная в России" are where visitors come from,
+not where they pay; so is Korea in a Korean message (`home` in countries.yaml: "한국에서 환전해 갈까요?" asks
+where to exchange before leaving). How a name is found depends on its script, whatever its language field.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from bot.knowledge import Knowledge
 from bot.schema import Country
-from bot.text import CYRILLIC, HAN, HANGUL, KANA
+from bot.text import CYRILLIC, HAN, HANGUL, HANGUL_RANGE, KANA, KATAKANA_RANGE, fold
 
-# Where something happens, by script. Han/kana: "在日本" "去香港" / "日本で" "韓国旅行" "日本当地".
-_HAN_BEFORE = "在|去|到|赴|来|來|往|飞|飛|於|于"
-_HAN_AFTER = "で|では|に行|へ行|に旅|旅行|旅游|旅遊|当地|當地|現地|本地|玩|的店|的商店|的便利店|のお店|の店|のコンビニ|の空港"
-# Hangul: "일본에서" (not "한국에서 온", from Korea), "일본 여행", "일본에 가".
-_HANGUL_AFTER = r"에서(?!\s*(?:온|오|왔|가져))|\s?여행|에\s?가|에\s?갈|\s?현지"
-# Cyrillic: "в Японии" (the names list the form that follows в), "на Тайване".
-_CYRILLIC_BEFORE = r"в|во|на"
-# Latin: en "in" (not "to": "flying home to Sydney"), fr "en/au/à", de "nach", es/pt "en/em/no/na", id "di/ke", vi "ở/tại/sang", nl "naar".
-_LATIN_BEFORE = (
-    r"in|at|around|across|within|throughout|visiting|visit|en|au|aux|à|nach|em|no|na|di|ke"
-    r"|ở|tại|sang|đến|naar"
+# Where something happens, by script; every pattern is written folded (bot.text.fold: Simplified, lower case).
+# Han and kana, before the name: 在日本, 来韩国, 去日本, 到香港 — not 现在, 看来, 回去, 收到, where the
+# character is part of another word.
+_HAN_BEFORE = (
+    r"(?<![现正存实还不])在|(?<![看原本后出起未将])来|(?<![回过出失])去|(?<![收得找遇想看直等])到"
 )
+# ... after a name said so: not "在日本料理店" (a Japanese restaurant) or "去日本之前" (before leaving).
+_HAN_NOT_AFTER = r"(?!料理|餐|菜|大使馆|领事馆|人|之前|前)"
+# Han and kana, after the name: 日本で, 韩国旅行, 日本当地 — not 韩国旅游团 (a tour group from there).
+_HAN_AFTER = (
+    r"で|では|に行|へ行|に旅|旅行(?!者|客|团|社)|旅游(?!者|客|团|社)|当地|现地|玩|的店|的商店|的便利店"
+    r"|のお店|の店|のコンビニ|の空港"
+)
+# Hangul, after the name: 일본에서, 일본 여행, 일본 현지 — not "한국에서 온" (from Korea), "한국에서 발급" (issued
+# there), "한국 여행객" (a traveller from there).
+_HANGUL_AFTER = r"에서(?!\s*(?:온|오|왔|가져|발급|만든|산))|\s?여행(?!객|자|사)|\s?현지"
+# Cyrillic, before the name: в Японии, на Тайване (the names list the form that follows в).
+_CYRILLIC_BEFORE = r"в|во|на"
+# Latin: en "in/at", fr "en/au/à", es/pt "en/em/no/na", id "di", vi "ở/tại". No word for "to" ("flying home
+# to Sydney", "nach Japan zurück"): going there is often going home.
+_LATIN_BEFORE = r"in|at|around|across|within|throughout|visiting|en|au|aux|à|em|no|na|di|ở|tại"
+_LATIN_NOT_AFTER = r"(?!\s*(?:dollars?|\$|-?style|yen|won|embassy|consulate))"  # "in HK dollars"
 _LATIN_AFTER = r"['’](?:de|da|te|ta)"  # Turkish: "Türkiye'de"
+# Near a name, a word that makes it the visitor's home (where a card or account was issued or opened).
+_HOME = re.compile(
+    r"issued|opened|bought|(?<!\w)made(?!\w)|выпущ|выдан|оформлен|открыт|办的|办了|办理的|发行|开的|开户"
+    r"|申请的|発行|作った|作成|開設|发卡|발급|만든|개설|ausgestellt|émise|emitida|emitido"
+)
+_HOME_WINDOW = 20  # characters either side of the name
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+def _written_in(text: str) -> str | None:
+    """The language a message is written in, where its script tells: Hangul, kana, Cyrillic."""
+    if HANGUL.search(text):
+        return "ko"
+    if KANA.search(text):
+        return "ja"
+    if CYRILLIC.search(text):
+        return "ru"
+    return None
 
 
 def _alternation(names: Iterable[str]) -> str:
+    """One regex alternative per name, the longest first (so "印度尼西亚" wins over "印度")."""
     return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
 
 
 def _by_script(names: Iterable[str]) -> dict[str, list[str]]:
+    """The names grouped by how they are written: Han and kana, Hangul, Cyrillic, Latin."""
     scripts: dict[str, list[str]] = {"han": [], "hangul": [], "cyrillic": [], "latin": []}
     for name in names:
         if HANGUL.search(name):
@@ -55,37 +81,43 @@ def _by_script(names: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _where_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for the names said as where something happens; group `name` holds the name."""
+    """One pattern for the names said as where something happens; the name is in its `n…` group."""
     scripts = _by_script(names)
     parts = []
-    if scripts["han"]:
-        found = _alternation(scripts["han"])
-        parts.append(f"(?:{_HAN_BEFORE})(?P<name>{found})|(?P<name2>{found})(?:{_HAN_AFTER})")
-    if scripts["hangul"]:
-        hangul = _alternation(
-            scripts["hangul"]
-        )  # "인도" (India) is inside "외국인도": a name starts a word
-        parts.append(f"(?<![\uac00-\ud7af])(?P<name3>{hangul})(?:{_HANGUL_AFTER})")
+    if scripts[
+        "han"
+    ]:  # not inside a katakana word: "ケータイ" holds "タイ", "内モンゴル" "モンゴル"
+        found = rf"(?<![{KATAKANA_RANGE}])(?:{_alternation(scripts['han'])})(?![{KATAKANA_RANGE}])"
+        parts.append(rf"(?:{_HAN_BEFORE})(?P<n1>{found}){_HAN_NOT_AFTER}")
+        parts.append(rf"(?P<n2>{found})(?:{_HAN_AFTER})")
+    if scripts["hangul"]:  # a name starts a word: "인도" (India) is inside "외국인도"
+        found = _alternation(scripts["hangul"])
+        parts.append(rf"(?<![{HANGUL_RANGE}])(?P<n3>{found})(?:{_HANGUL_AFTER})")
     if scripts["cyrillic"]:
         found = _alternation(scripts["cyrillic"])
-        parts.append(rf"(?<!\w)(?:{_CYRILLIC_BEFORE})\s+(?P<name4>{found})(?!\w)")
+        parts.append(rf"(?<!\w)(?:{_CYRILLIC_BEFORE})\s+(?P<n4>{found})(?!\w)")
     if scripts["latin"]:
         found = _alternation(scripts["latin"])
-        parts.append(rf"(?<!\w)(?:{_LATIN_BEFORE})\s+(?:the\s+)?(?P<name5>{found})(?!\w)")
-        parts.append(rf"(?<!\w)(?P<name6>{found})(?:{_LATIN_AFTER})(?!\w)")
+        parts.append(
+            rf"(?<!\w)(?:{_LATIN_BEFORE})\s+(?:the\s+)?(?P<n5>{found})(?!\w){_LATIN_NOT_AFTER}"
+        )
+        parts.append(rf"(?<!\w)(?P<n6>{found})(?:{_LATIN_AFTER})(?!\w)")
     return re.compile("|".join(parts)) if parts else None
 
 
 def _named_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """Any of the names, anywhere: whole words in scripts with spaces, as they are in Han, kana and Hangul."""
+    """Any of the names, anywhere: Han and kana as they are, Hangul at a word's start, Latin as whole words,
+    Cyrillic at a word's start (so "Пекин" also finds "в Пекине")."""
     scripts = _by_script(names)
     parts = []
-    joined = scripts["han"] + scripts["hangul"]
-    if joined:
-        parts.append(_alternation(joined))
-    spaced = scripts["cyrillic"] + scripts["latin"]
-    if spaced:
-        parts.append(rf"(?<!\w)(?:{_alternation(spaced)})(?!\w)")
+    if scripts["han"]:
+        parts.append(_alternation(scripts["han"]))
+    if scripts["hangul"]:
+        parts.append(rf"(?<![{HANGUL_RANGE}])(?:{_alternation(scripts['hangul'])})")
+    if scripts["cyrillic"]:
+        parts.append(rf"(?<!\w)(?:{_alternation(scripts['cyrillic'])})")
+    if scripts["latin"]:
+        parts.append(rf"(?<!\w)(?:{_alternation(scripts['latin'])})(?!\w)")
     return re.compile("|".join(parts)) if parts else None
 
 
@@ -98,22 +130,26 @@ class Abroad:
             n for region in kb.regions.values() for _, names in region.names.items() for n in names
         ]
         for country in kb.countries.values():
-            names = [_fold(n) for _, group in country.names.items() for n in group]
+            names = [fold(n) for _, group in country.names.items() for n in group]
             if country.kind == "mainland":
                 mainland.extend(names)
             else:
                 for name in names:
                     self.by_name.setdefault(name, country)
         self._where = _where_pattern(self.by_name)
-        self._mainland = _named_pattern(_fold(n) for n in mainland)
+        self._mainland = _named_pattern(fold(n) for n in mainland)
 
     def find(self, text: str) -> Country | None:
         """The country outside the mainland where the message asks about paying; None when it is ours."""
         if self._where is None:
             return None
-        folded = _fold(text)
-        found = self._where.search(folded)
-        if found is None or (self._mainland is not None and self._mainland.search(folded)):
+        folded = fold(text)
+        if self._mainland is not None and self._mainland.search(folded):
             return None
-        name = next(value for value in found.groupdict().values() if value)
-        return self.by_name[name]
+        writer = _written_in(folded)
+        for found in self._where.finditer(folded):
+            country = self.by_name[next(value for value in found.groupdict().values() if value)]
+            near = folded[max(0, found.start() - _HOME_WINDOW) : found.end() + _HOME_WINDOW]
+            if writer not in country.home and not _HOME.search(near):
+                return country
+        return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.contract import LANGUAGES
 from bot.geo import in_china
+from bot.text import fold
 from bot.yamlfile import Located
 
 # Fixed ids from the content contract: answers, tests and reports refer to them.
@@ -134,6 +135,7 @@ def cross_check(collect: Collector, entries: Entries, today: date) -> None:
         _place_references,
         _coordinates,
         _provinces,
+        _country_names,
         _contract_ids,
         _plain_text,
     ):
@@ -221,6 +223,23 @@ def _provinces(collect: Collector, entries: Entries, today: date) -> None:
             region.province not in regions or regions[region.province].kind != "province"
         ):
             collect.at(entry, ("province",), "province", f"no province {region.province!r}")
+
+
+def _country_names(collect: Collector, entries: Entries, today: date) -> None:
+    """A name in countries.yaml belongs to one entry: otherwise which country it means is a guess."""
+    owner: dict[str, str] = {}
+    for entry in entries.countries:
+        country = entry[0]
+        for lang, names in country.names.items():
+            for number, name in enumerate(names):
+                first = owner.setdefault(fold(name), country.id)
+                if first != country.id:
+                    collect.at(
+                        entry,
+                        ("names", lang, number),
+                        f"names.{lang}",
+                        f"{name!r} is also {first}'s",
+                    )
 
 
 def _contract_ids(collect: Collector, entries: Entries, today: date) -> None:

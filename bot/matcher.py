@@ -379,7 +379,8 @@ def offered(
     similarity: dict[str, float], topics: Iterable[str], margin: float = -math.inf
 ) -> tuple[str, ...]:
     """The topics nearest in meaning, best first, when the best is `margin` nearer than out-of-scope's
-    examples; () otherwise. Real questions the words miss are often clearly about paying in meaning only."""
+    examples; () otherwise. Real questions the words miss are often clearly about paying in meaning only.
+    Without a margin: the nearest topics whatever they are (the buttons under a fallback)."""
     known = sorted((t for t in topics if t in similarity), key=similarity.__getitem__, reverse=True)
     if not known or OUT_OF_SCOPE not in similarity:
         return ()

@@ -284,6 +284,9 @@ class Country(Strict):
     id: str = Field(pattern=ID_PATTERN)
     kind: Literal["mainland", "abroad"]
     names: Names
+    # Languages of the people who live there: a message in one of them that names the country names the
+    # writer's home ("한국에서 환전해 갈까요?": exchange in Korea before leaving), not where they will pay.
+    home: tuple[Lang, ...] = ()
 
 
 class Intent(Strict):

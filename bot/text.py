@@ -11,6 +11,8 @@ import zhconv
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = r"\u3040-\u30ff\u31f0-\u31ff"
 _HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+KATAKANA_RANGE = r"\u30a0-\u30ff\u31f0-\u31ff"  # for a character class: a katakana word goes on
+HANGUL_RANGE = _HANGUL  # for a character class: a Hangul word goes on
 _CJK_RUN = re.compile(f"[{_HAN}{_KANA}]+")
 _HANGUL_RUN = re.compile(f"[{_HANGUL}]+")
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
@@ -24,13 +26,18 @@ LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _EN_SUFFIXES = ("ing", "ed", "es", "s")
 
 
+def fold(text: str) -> str:
+    """Width, case (Turkish "İ" to "i"), Traditional Chinese to Simplified, "ё" to "е"; punctuation stays."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u0307", "")
+    if HAN.search(text):
+        text = zhconv.convert(text, "zh-cn")
+    return text.replace("ё", "е")
+
+
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold a message for matching: width, case, Traditional Chinese, punctuation, emoji, stretches."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if HAN.search(text):
-        text = zhconv.convert(text, "zh-cn")
-    text = text.replace("ё", "е")
+    text = fold(text)
     kept = [ch if _is_word_char(ch) else " " for ch in text]
     text = _STRETCH.sub(r"\1", "".join(kept))
     return _SPACES.sub(" ", text).strip()

@@ -21,6 +21,7 @@ from bot.callbacks import (
 )
 from bot.channel import action_answer, sorry_rows
 from bot.contract import Want
+from bot.question import tap
 from handlers.commands import greet, toggle_elder
 from handlers.context import Context, message_of, query_of
 from handlers.render import (
@@ -100,7 +101,7 @@ async def nearby(update: Update, context: Context, want: Want) -> None:
         message,
         context.responder.answer(context.query(lat=lat, lon=lon, want=want)),
         context,
-        f"[nearby] {want}",
+        tap("nearby", want),
     )
 
 

@@ -44,6 +44,7 @@ from bot.chat import without_help_desk
 from bot.engine import Engine, ask
 from bot.knowledge import Knowledge
 from bot.language import hint_language
+from bot.question import tap
 from bot.responder import Responder
 from bot.settings import Settings
 from bot.storage import Prefs, Store
@@ -156,12 +157,14 @@ class WebChat:
         elif lat is not None and lon is not None:
             state.location, state.want = (lat, lon), want or state.want
             located = query.model_copy(update={"lat": lat, "lon": lon, "want": state.want})
-            await self._answer(turn, state, await ask(responder, located), f"[nearby] {want}")
+            await self._answer(
+                turn, state, await ask(responder, located), tap("nearby", want or "")
+            )
         elif place is not None and place in responder.kb.places:
             coords = responder.kb.places[place].coords
             if coords is not None:
                 state.location = (coords.lat, coords.lon)
-            await self._answer(turn, state, responder.place(place, lang), f"[qr] {place}")
+            await self._answer(turn, state, responder.place(place, lang), tap("qr", place))
         elif text.strip():
             answer = await ask(responder, query.model_copy(update={"text": text}))
             await self._answer(turn, state, answer, text)
@@ -257,7 +260,7 @@ class WebChat:
                 else:
                     lat, lon = state.location
                     located = query.model_copy(update={"lat": lat, "lon": lon, "want": want})
-                    await self._answer(turn, state, responder.answer(located), f"[nearby] {want}")
+                    await self._answer(turn, state, responder.answer(located), tap("nearby", want))
             case LocalCards():
                 turn.bubbles.append(Bubble(cards_text(kb, lang), menu_rows(kb, lang, elder)))
             case Complain():

@@ -17,63 +17,123 @@ KB = require_knowledge(BUNDLED_KNOWLEDGE)
 ABROAD = Abroad(KB)
 
 
+def found(text: str) -> str | None:
+    country = ABROAD.find(text)
+    return country.id if country else None
+
+
 @pytest.mark.parametrize(
     ("text", "country"),
     [
         ("does alipay work in japan", "japan"),
-        ("日本でクレジットカードや現金を使用する方が良いですか?", "japan"),
+        ("在日本用支付宝付款可以吗", "japan"),
         ("在东京便利店能刷银联卡吗", "japan"),
+        ("去日本玩用什么付钱", "japan"),
+        ("일본에서 알리페이 돼요?", "japan"),  # Japan in Korean: not the writer's home
         ("홍콩에서 알리페이 돼요?", "hong-kong"),
         ("работает ли алипей в Гонконге", "hong-kong"),
         ("WeChat Pay nedir? Türkiye’de nerelerde geçerli?", "turkey"),
+        ("İstanbul’da Alipay geçer mi", "turkey"),  # the Turkish capital İ folds to i
         ("Bisakah bayar pakai Alipay di Indonesia?", "indonesia"),
         ("Est-ce qu'on peut payer avec WeChat au Japon ?", "japan"),
-        ("can I use my UnionPay card in the UK", "europe"),
+        ("can I use my UnionPay card in the UK", "united-kingdom"),
+        ("去印度尼西亞旅遊用什麼付款", "indonesia"),  # Traditional, and not India inside Indonesia
+        ("在紐約能用微信支付嗎", "united-states"),
+        ("Does WeChat work in Canada?", "canada"),
     ],
 )
 def test_a_country_named_as_where_paying_happens_is_found(text: str, country: str) -> None:
-    found = ABROAD.find(text)
-    assert (found.id if found else None) == country
+    assert found(text) == country
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        # a name inside another word
+        "ケータイで払えますか",  # タイ (Thailand) inside ケータイ (a mobile phone)
+        "内モンゴルでWeChat Payは使えますか",  # Inner Mongolia is in China
+        "외국인도 현지 카드 발급 됨?",  # 인도 (India) inside 외국인도
+        # a home, not where the visitor pays
         "Can I use my Japanese card in China?",
-        "日本のクレジットカードは使えますか",  # a visitor's home card, not where they pay
-        "한국에서 온 유학생인데 위챗페이 쓸 수 있나요?",  # a student from Korea
-        "외국인도 현지 카드 발급 됨?",  # "인도" (India) inside "외국인도"
-        "Should I exchange money in Korea before going to China?",  # the mainland is named too
+        "日本のクレジットカードは使えますか",
+        "한국에서 온 유학생인데 위챗페이 쓸 수 있나요?",
+        "My card was issued in Japan, will it work here?",
+        "Можно ли оплатить картой Мир, выпущенной в России?",
+        "한국에서 발급받은 카드 여기서 돼요?",
+        "我的卡是在日本办的，在这里能用吗",
+        "日本で発行したカードはこちらで使えますか",
+        "In Japan I could pay with Visa everywhere, why not here?",
+        "한국 여행객인데 알리페이 돼요?",
+        "韩国旅游团能用现金吗",
+        "I'm at the US embassy, can I pay the visa fee by card?",
+        # the writer's own country, in its language: where they exchange before leaving
+        "한국에서 위안화 환전 어디가 좋아요?",
+        "日本で両替して行くべき?",
+        "Лучше обменять деньги в России или на месте?",
+        # the mainland or "here" is named too
+        "Should I exchange money in Korea before going to China?",
         "我在韩国打工攒了些韩币，回国想换成人民币",
+        "Я в Пекине. Можно ли платить картой, выпущенной в России?",
+        "现在日本的信用卡在这边还能用吗",
+        # a word that only looks like "in/at/to" + a country
+        "看来日本的卡不能用，怎么办",
+        "收到日本的汇款怎么取",
+        "在日本料理店可以用支付宝吗",
+        "Can I pay in HK dollars?",
+        "香港本地卡能绑微信吗",
+        # going home, not paying there
         "Hi, flying home to Sydney on Sunday with 800 yuan left",
-        "does pingyao ancient city take visa",
+        "Ich fliege am Sonntag nach Japan zurück und habe noch 800 Yuan übrig",
+        "일본에 가기 전에 남은 위안 어디서 바꿔요?",
+        "去日本之前要把人民币换掉吗",
     ],
 )
-def test_a_home_country_or_a_trip_to_the_mainland_is_not_abroad(text: str) -> None:
-    assert ABROAD.find(text) is None
+def test_a_home_a_trip_from_the_mainland_or_a_lookalike_is_not_abroad(text: str) -> None:
+    assert found(text) is None
+
+
+ENGLISH = (
+    "PayHelp only answers questions about paying in mainland China, so I can't tell you how paying "
+    "works in {place}. Your bank or card issuer, or a local tourist information office, can. For "
+    "paying in mainland China, choose a topic below or tap 'Talk to a person'."
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("does alipay work in japan", ENGLISH.format(place="Japan")),
+        ("Does WeChat work in Canada?", ENGLISH.format(place="Canada")),
         (
-            "does alipay work in japan",
-            "PayHelp only answers questions about paying in mainland China, so I can't tell you how "
-            "paying works in Japan.",
+            "在新西兰能用微信支付吗",  # the words are sure it is mobile payment; the place says it is not ours
+            "PayHelp 只回答在中国大陆怎么付钱。在新西兰怎么付钱，请咨询您的银行或发卡机构，或当地的游客服务中心。"
+            "想了解在中国大陆怎么付钱，请选下面的主题，或者点“转人工”。",
         ),
-        ("홍콩에서 알리페이 돼요?", "PayHelp는 중국 본토에서의 결제만 안내해요. 홍콩에서의 결제는"),
-        ("在日本用支付宝付款可以吗", "PayHelp 只回答在中国大陆怎么付钱。在日本怎么付钱"),
+        (
+            "홍콩에서 알리페이 돼요?",
+            "PayHelp는 중국 본토에서의 결제만 안내해요. 홍콩에서의 결제는 이용하시는 은행이나 카드사, 또는 현지 "
+            "관광안내소에 물어보세요. 중국 본토에서의 결제가 궁금하시면 아래 주제를 고르시거나 '상담원 연결'을 누르세요.",
+        ),
     ],
 )
 def test_the_user_is_told_payhelp_covers_the_mainland_naming_the_country(
     engine: Engine, text: str, expected: str
 ) -> None:
     answer = engine.answer(Query(text=text))
-    assert (answer.kind, answer.topic, answer.text.startswith(expected)) == (
-        "fallback",
-        None,
-        True,
-    ), answer.text
+    assert (answer.kind, answer.topic, answer.text) == ("fallback", None, expected)
+
+
+def test_its_buttons_are_the_nearest_topics_and_elder_mode_adds_where_to_ask(
+    engine: Engine,
+) -> None:
+    text = "Does WeChat work in Canada?"
+    answer, elder = (engine.answer(Query(text=text, elder=on)) for on in (False, True))
+    assert answer.related == ("mobile-pay-setup", "mobile-pay-problems", "mobile-pay-limits-fees")
+    call = engine.responder._with_call(
+        answer
+    ).text  # the elder fallback's call line, as for any fallback
+    assert elder.text == call and elder.text.startswith(ENGLISH.format(place="Canada"))
+    assert len(elder.text) > len(answer.text)
 
 
 def test_the_same_question_about_the_mainland_is_answered(engine: Engine) -> None:
@@ -86,19 +146,31 @@ def test_a_knowledge_folder_without_countries_finds_nothing(kb_copy: Path) -> No
     assert Abroad(require_knowledge(kb_copy)).find("does alipay work in japan") is None
 
 
-def test_a_broken_country_names_file_line_and_field(
-    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  kind: abroad\n",
+            "  kind: overseas\n",
+            "kind: must be one of 'mainland' or 'abroad' (in hong-kong)",
+        ),
+        (
+            "    en: [Macau, Macao]\n",
+            "    en: [Macau, Macao, HK]\n",
+            "names.en: 'HK' is also hong-kong's (in macau)",
+        ),
+    ],
+    ids=["bad kind", "a name in two entries"],
+)
+def test_a_broken_countries_file_names_file_line_and_field(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, expected: str
 ) -> None:
     path = kb_copy / "countries.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("  kind: abroad\n", "  kind: overseas\n", 1),
-        encoding="utf-8",
-    )
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1  # the broken entry's line, as the editor sees it
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
     code, out = run_cli("kb", "check")
     problems = [line for line in out.splitlines() if "countries.yaml" in line]
-    assert code == 1
-    assert problems == [
-        "knowledge/countries.yaml:25: kind: must be one of 'mainland' or 'abroad' (in hong-kong)"
-    ]
+    assert (code, problems) == (1, [f"knowledge/countries.yaml:{line}: {expected}"])
     assert load_knowledge(kb_copy)[0] is None
