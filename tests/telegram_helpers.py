@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.parser
 import itertools
 import time
 from pathlib import Path
@@ -170,3 +171,27 @@ def buttons(call: Call) -> list[tuple[str, str]]:
             for b in row
         ]
     return out
+
+
+class _TagFinder(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.tags.append(tag)
+
+
+def valid_telegram_html(text: str) -> bool:
+    """Under 4096 characters, no tags but the balanced <b> of a card to show a local, every & starting an entity."""
+    if text.count("<b>") != text.count("</b>"):
+        return False
+    text = text.replace("<b>", "").replace("</b>", "")
+    finder = _TagFinder()
+    finder.feed(text)
+    ampersands_ok = all(
+        text[i:].startswith(("&amp;", "&lt;", "&gt;", "&quot;", "&#"))
+        for i, ch in enumerate(text)
+        if ch == "&"
+    )
+    return 0 < len(text) <= 4096 and not finder.tags and "<" not in text and ampersands_ok

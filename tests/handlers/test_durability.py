@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from handlers.fake_api import LoopbackBotAPI
-from tests.handlers.test_process import _start, _stop, _wait_for
+from tests.process_helpers import start, stop, wait_for
 from tests.telegram_helpers import callback, message
 
 
@@ -20,7 +20,7 @@ def test_complaint_survives_kill_minus_nine_and_nothing_is_answered_twice(tmp_pa
             message("Refused my 100 yuan note", user_id=77),
             callback("cs", user_id=77),
         ]
-        process = _start(api, tmp_path)
+        process = start(api, tmp_path)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and not any(
@@ -37,12 +37,12 @@ def test_complaint_survives_kill_minus_nine_and_nothing_is_answered_twice(tmp_pa
         assert rows == [(1, "Market stall at the night market", "Refused my 100 yuan note")]
         answered_before = len(api.api.sent("sendMessage"))
         # Telegram redelivers everything it was not told was handled; the restarted bot must skip it all.
-        restarted = _start(api, tmp_path)
+        restarted = start(api, tmp_path)
         try:
-            _wait_for(api, "setMyCommands", 12)
+            wait_for(api, "setMyCommands", 12)
             api.api.updates.append(message("hello", user_id=78))
-            _wait_for(api, "sendMessage", answered_before + 1)
+            wait_for(api, "sendMessage", answered_before + 1)
             time.sleep(1.0)
         finally:
-            _stop(restarted)
+            stop(restarted)
         assert len(api.api.sent("sendMessage")) == answered_before + 1

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -13,58 +10,9 @@ from pathlib import Path
 
 from handlers.fake_api import LoopbackBotAPI
 from handlers.web.server import free_port
-from tests.helpers import ROOT, run_process
+from tests.helpers import run_process
+from tests.process_helpers import start, stop, wait_for
 from tests.telegram_helpers import TOKEN, message
-
-
-def _start(api: LoopbackBotAPI, tmp_path: Path, **env: str) -> subprocess.Popen[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STAFF_"))}
-    full.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_BASE_URL=api.base_url,
-        DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        LOG_LEVEL="DEBUG",
-        TELEGRAM_RATE_LIMIT="0",
-        WEB_PORT="0",  # Telegram alone: these tests are about its process
-        **env,
-    )
-    # stderr goes to a file: a pipe nobody reads fills up and blocks the bot's DEBUG logging
-    log = open(tmp_path / f"bot-{time.monotonic_ns()}.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=full,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        text=True,
-    )
-    process.log = log  # type: ignore[attr-defined]
-    return process
-
-
-def _wait_for(api: LoopbackBotAPI, method: str, count: int, seconds: float = 60) -> list:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = api.api.sent(method)
-        if len(found) >= count:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"only {len(api.api.sent(method))} {method} calls: {api.api.calls}")
-
-
-def _stop(process: subprocess.Popen[str]) -> str:
-    """Stop the bot and return what it logged."""
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log = process.log  # type: ignore[attr-defined]
-    log.seek(0)
-    text = log.read()
-    log.close()
-    return text
 
 
 def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
@@ -73,11 +21,11 @@ def test_polling_bot_answers_as_telegram_would_see_it(tmp_path: Path) -> None:
             message("/start", lang="ko"),
             message("where can I exchange money", lang="en"),
         ]
-        process = _start(api, tmp_path)
+        process = start(api, tmp_path)
         try:
-            sent = _wait_for(api, "sendMessage", 3)
+            sent = wait_for(api, "sendMessage", 3)
         finally:
-            err = _stop(process)
+            err = stop(process)
     assert [c.params["chat_id"] for c in sent[:3]] == ["7", "7", "7"]
     assert "passport" in sent[2].params["text"].lower()
     assert len(api.api.sent("setMyCommands")) == 6
@@ -100,7 +48,7 @@ def _post(url: str, body: dict, secret: str | None) -> int:
 def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     port = free_port()
     with LoopbackBotAPI() as api:
-        process = _start(
+        process = start(
             api,
             tmp_path,
             TELEGRAM_WEBHOOK_URL="https://payhelp.invalid/hook",
@@ -108,7 +56,7 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
             TELEGRAM_WEBHOOK_PORT=str(port),
         )
         try:
-            registered = _wait_for(api, "setWebhook", 1)
+            registered = wait_for(api, "setWebhook", 1)
             deadline = time.monotonic() + 30
             status = 0
             while time.monotonic() < deadline:
@@ -122,9 +70,9 @@ def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
                 _post(f"http://127.0.0.1:{port}/hook", message("hello", lang="ja"), "s3cret-token")
                 == 200
             )
-            sent = _wait_for(api, "sendMessage", 1)
+            sent = wait_for(api, "sendMessage", 1)
         finally:
-            err = _stop(process)
+            err = stop(process)
     assert registered[0].params["secret_token"] == "s3cret-token"
     assert registered[0].params["url"] == "https://payhelp.invalid/hook"
     assert sent[0].params["chat_id"] == "7"
@@ -140,9 +88,9 @@ def _language_prompt_after_edit(
 
     ui = kb_copy / "ui.yaml"
     with LoopbackBotAPI() as api:
-        process = _start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS=watch)
+        process = start(api, tmp_path, KNOWLEDGE_DIR=str(kb_copy), KNOWLEDGE_WATCH_SECONDS=watch)
         try:
-            _wait_for(api, "deleteWebhook", 1)
+            wait_for(api, "deleteWebhook", 1)
             time.sleep(
                 0.3
             )  # an edit in the same instant as the watch's first look has an mtime it saw
@@ -153,12 +101,12 @@ def _language_prompt_after_edit(
             while True:
                 api.api.updates.append(message("/language", lang="en"))
                 asked += 1
-                prompt = _wait_for(api, "sendMessage", asked)[-1].params["text"]
+                prompt = wait_for(api, "sendMessage", asked)[-1].params["text"]
                 if prompt == expected or time.monotonic() > deadline:
                     return str(prompt)
                 time.sleep(0.2)
         finally:
-            _stop(process)
+            stop(process)
 
 
 def test_sighup_reloads_edited_knowledge(tmp_path: Path, kb_copy: Path) -> None:

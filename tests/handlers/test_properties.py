@@ -10,7 +10,7 @@ from bot.engine import Engine
 from bot.language import SUPPORTED
 from bot.settings import BUNDLED_KNOWLEDGE
 from handlers.render import render
-from tests.handlers.test_reliability import valid_telegram_html
+from tests.telegram_helpers import valid_telegram_html
 
 ENGINE = Engine.load(BUNDLED_KNOWLEDGE)
 KINDS = {"faq", "place", "clarify", "greeting", "thanks", "handoff", "fallback"}

@@ -17,8 +17,15 @@ from bot.settings import Settings
 from handlers.app import build_application
 from handlers.fake_api import FakeBotAPI, FakeRequest
 from handlers.render import clip
-from tests.handlers.test_reliability import valid_telegram_html
-from tests.telegram_helpers import TOKEN, Harness, buttons, callback, message, texts
+from tests.telegram_helpers import (
+    TOKEN,
+    Harness,
+    buttons,
+    callback,
+    message,
+    texts,
+    valid_telegram_html,
+)
 
 STAFF_GROUP, STAFF_USER = -500, 55
 

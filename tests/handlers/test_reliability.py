@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import html.parser
 import logging
 import sqlite3
 import stat
@@ -20,7 +19,16 @@ from bot.answer import Query
 from bot.engine import Engine
 from handlers.errors import install_redaction
 from handlers.fake_api import FakeRequest
-from tests.telegram_helpers import TOKEN, Harness, callback, location, message, reply_texts, texts
+from tests.telegram_helpers import (
+    TOKEN,
+    Harness,
+    callback,
+    location,
+    message,
+    reply_texts,
+    texts,
+    valid_telegram_html,
+)
 
 
 @pytest.fixture
@@ -28,30 +36,6 @@ async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[Harness]:
     harness = await Harness(engine, tmp_path / "r.sqlite3").start()
     yield harness
     await harness.stop()
-
-
-class _TagFinder(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        self.tags.append(tag)
-
-
-def valid_telegram_html(text: str) -> bool:
-    """Under 4096 characters, no tags but the balanced <b> of a card to show a local, every & starting an entity."""
-    if text.count("<b>") != text.count("</b>"):
-        return False
-    text = text.replace("<b>", "").replace("</b>", "")
-    finder = _TagFinder()
-    finder.feed(text)
-    ampersands_ok = all(
-        text[i:].startswith(("&amp;", "&lt;", "&gt;", "&quot;", "&#"))
-        for i, ch in enumerate(text)
-        if ch == "&"
-    )
-    return 0 < len(text) <= 4096 and not finder.tags and "<" not in text and ampersands_ok
 
 
 BAD_TEXTS = {

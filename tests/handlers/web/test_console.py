@@ -7,24 +7,19 @@ import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from bot.accounts import add_staff
 from bot.engine import Engine, gloss
-from bot.settings import Settings
 from bot.storage import Store
 from handlers.reply import TelegramCourier
-from handlers.web.app import build_app
-from handlers.web.console import Console
 from handlers.web.staffauth import COOKIE, FREE_FAILURES
 from tests.helpers import run_cli
 from tests.telegram_helpers import Harness, group_reply, message
+from tests.web_helpers import PASSWORD, Site
 
 STAFF_GROUP, STAFF_USER = -500, 55
-PASSWORD = "correct horse battery"
 ROUTES = [  # every staff route but the sign-in form, and what a request without a staff session gets
     ("GET", "/staff/api/tickets", 401),
     ("GET", "/staff/ask", 303),
@@ -34,38 +29,6 @@ ROUTES = [  # every staff route but the sign-in form, and what a request without
     ("POST", "/staff/tickets/1/send", 401),
     ("POST", "/staff/tickets/1/close", 401),
 ]
-
-
-class Site:
-    """The web app with its console on a database, an httpx client, and a staff account `wang`."""
-
-    def __init__(self, engine: Engine, store: Store, courier: Any = None, **settings: Any) -> None:
-        self.settings = Settings(_env_file=None, DATABASE_PATH=store.path, **settings)  # type: ignore[call-arg]
-        self.store = store
-        self.app = build_app(self.settings, engine, store, None, courier)
-        self.client = self.new_client()
-
-    def new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://payhelp.test"
-        )
-
-    @property
-    def console(self) -> Console:
-        console: Console = self.app.state.console
-        return console
-
-    async def csrf(self, path: str = "/staff") -> str:
-        page = (await self.client.get(path)).text
-        found = re.search(r'<meta name="csrf" content="([0-9a-f]+)">', page)
-        assert found is not None
-        return found.group(1)
-
-    async def sign_in(self, name: str = "wang", password: str = PASSWORD) -> httpx.Response:
-        token = await self.csrf()
-        return await self.client.post(
-            "/staff/signin", data={"name": name, "password": password, "csrf": token}
-        )
 
 
 @pytest.fixture

@@ -19,36 +19,7 @@ from bot.figures import Period
 from bot.reports import stats, unanswered
 from bot.storage import Store
 from handlers.web.staffauth import COOKIE
-from tests.handlers.web.test_console import PASSWORD, Site
-
-DAY1, DAY2 = "2026-03-01", "2026-03-02"
-EVENTS = [  # (day, language, kind, topic, text)
-    (DAY1, "zh", "faq", "foreign-cards", "外卡"),
-    (DAY1, "zh", "faq", "foreign-cards", "外国卡"),
-    (DAY1, "en", "fallback", None, "how do I pay taxes"),
-    (DAY1, "ko", "clarify", None, "결제"),
-    (DAY2, "en", "place", "atm", "atm"),
-    (DAY2, "ru", "handoff", None, "оператор"),
-    (DAY2, "zh", "greeting", None, "你好"),
-]
-
-
-async def seed(store: Store) -> None:
-    """Known events, votes and one complaint on two days (written with the day's timestamp)."""
-    for number, (day, lang, kind, topic, text) in enumerate(EVENTS):
-        await store.write(
-            "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
-            (f"{day}T10:00:00+00:00", f"user{number % 3}", lang, kind, topic, text),
-        )
-    for day, helpful, question in ((DAY1, 1, None), (DAY2, 0, "外卡在哪里用不了")):
-        await store.write(
-            "INSERT INTO feedback (ts, user_key, topic, helpful, lang, question) VALUES (?, 'u', 'foreign-cards', ?, 'zh', ?)",
-            (f"{day}T11:00:00+00:00", helpful, question),
-        )
-    await store.write(
-        "INSERT INTO complaints (created, user_id, lang, place, what) VALUES (?, 1, 'en', '长春机场', 'card refused')",
-        (f"{DAY2}T12:00:00+00:00",),
-    )
+from tests.web_helpers import DAY1, DAY2, PASSWORD, Site, seed
 
 
 @pytest.fixture

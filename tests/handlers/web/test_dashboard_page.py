@@ -11,7 +11,7 @@ from bot.settings import Settings
 from bot.storage import Store
 from handlers.web.app import build_app
 from tests.browser import ARTIFACTS, DESKTOP, chromium, needs_chromium, serving, sign_in
-from tests.handlers.web.test_dashboard import DAY2, seed
+from tests.web_helpers import DAY2, seed
 
 pytestmark = needs_chromium("the dashboard")
 
