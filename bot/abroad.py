@@ -36,9 +36,13 @@ _HAN_AFTER = (
 _HANGUL_AFTER = r"에서(?!\s*(?:온|오|왔|가져|발급|만든|산))|\s?여행(?!객|자|사)|\s?현지"
 # Cyrillic, before the name: в Японии, на Тайване (the names list the form that follows в).
 _CYRILLIC_BEFORE = r"в|во|на"
-# Latin: en "in/at", fr "en/au/à", es/pt "en/em/no/na", id "di", vi "ở/tại". No word for "to" ("flying home
-# to Sydney", "nach Japan zurück"): going there is often going home.
-_LATIN_BEFORE = r"in|at|around|across|within|throughout|visiting|en|au|aux|à|em|no|na|di|ở|tại"
+# Latin: en "in/at", fr "en/au/à", es/pt "en/em/no/na", id "di", vi "ở/tại". "To" only after a trip ("a trip
+# to Taiwan", "travelling to Thailand"): going there is otherwise often going home ("flying home to Sydney",
+# "nach Japan zurück").
+_LATIN_BEFORE = (
+    r"in|at|around|across|within|throughout|visiting|en|au|aux|à|em|no|na|di|ở|tại"
+    r"|(?:trip|travel|travell?ing|travels|holiday|vacation|tour)\s+to"
+)
 _LATIN_NOT_AFTER = r"(?!\s*(?:dollars?|\$|-?style|yen|won|embassy|consulate))"  # "in HK dollars"
 _LATIN_AFTER = r"['’](?:de|da|te|ta)"  # Turkish: "Türkiye'de"
 # Near a name, a word that makes it the visitor's home (where a card or account was issued or opened).

@@ -40,6 +40,7 @@ def found(text: str) -> str | None:
         ("去印度尼西亞旅遊用什麼付款", "indonesia"),  # Traditional, and not India inside Indonesia
         ("在紐約能用微信支付嗎", "united-states"),
         ("Does WeChat work in Canada?", "canada"),
+        ("Which card should I bring on a trip to Thailand?", "thailand"),
     ],
 )
 def test_a_country_named_as_where_paying_happens_is_found(text: str, country: str) -> None:
@@ -86,6 +87,7 @@ def test_a_country_named_as_where_paying_happens_is_found(text: str, country: st
         "Ich fliege am Sonntag nach Japan zurück und habe noch 800 Yuan übrig",
         "일본에 가기 전에 남은 위안 어디서 바꿔요?",
         "去日本之前要把人民币换掉吗",
+        "Going to Japan next week, should I change my yuan back first?",
     ],
 )
 def test_a_home_a_trip_from_the_mainland_or_a_lookalike_is_not_abroad(text: str) -> None:
