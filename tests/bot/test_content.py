@@ -95,3 +95,14 @@ def test_fraud_answers_send_reports_to_110(engine: Engine) -> None:
     elder = kb.topics["elderly-mobile-pay"]
     assert "110" in elder.short.zh and "96110" not in elder.short.zh
     assert "96110(사기 신고)" not in elder.answer.ko
+
+
+@pytest.mark.parametrize("key", ["fallback", "abroad"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_texts_that_say_tap_talk_to_a_person_quote_the_buttons_label(
+    engine: Engine, key: str, lang: str
+) -> None:
+    """The label is written again inside these texts: renaming the button must rename it there too."""
+    kb = engine.responder.kb
+    label = kb.text("btn.person", lang)
+    assert label in kb.ui[key].get(lang), (key, lang, label)
