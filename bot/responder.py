@@ -126,7 +126,10 @@ class Responder:
             return self._simple("handoff", "handoff", decision, top.score)
         # "does Alipay work in Japan": paying outside the mainland is not ours, however sure the topic (2026-12-07:
         # with or without a "sure" exception, the same answers on the written and tuning sets)
-        if abroad is not None and not hits:
+        leaving = (
+            bool(topics) and self.kb.topics[topics[0].target].leaving
+        )  # "yuan back before Japan"
+        if abroad is not None and not hits and not leaving:
             return self._fallback(decision, related=offered(similarity or {}, self.kb.topics))
         if (
             top

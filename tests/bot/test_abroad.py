@@ -138,6 +138,17 @@ def test_its_buttons_are_the_nearest_topics_and_elder_mode_adds_where_to_ask(
     assert len(elder.text) > len(answer.text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["我下周去日本，剩下的人民币怎么换回日元", "Can I change my leftover yuan back in Korea?"],
+)
+def test_leaving_china_for_another_country_is_answered(engine: Engine, text: str) -> None:
+    """The country is where the visitor goes next; changing yuan back is done before leaving (`leaving`)."""
+    assert found(text) is not None
+    answer = engine.answer(Query(text=text))
+    assert (answer.kind, answer.topic) == ("faq", "exchange-back")
+
+
 def test_the_same_question_about_the_mainland_is_answered(engine: Engine) -> None:
     answer = engine.answer(Query(text="does alipay work in china"))
     assert (answer.kind, answer.topic) == ("faq", "mobile-pay-setup")
