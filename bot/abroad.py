@@ -24,12 +24,17 @@ from bot.text import CYRILLIC, HAN, HANGUL, HANGUL_RANGE, KANA, KATAKANA_RANGE, 
 _HAN_BEFORE = (
     r"(?<![现正存实还不])在|(?<![看原本后出起未将])来|(?<![回过出失])去|(?<![收得找遇想看直等])到"
 )
-# ... after a name said so: not "在日本料理店" (a Japanese restaurant) or "去日本之前" (before leaving).
-_HAN_NOT_AFTER = r"(?!料理|餐|菜|大使馆|领事馆|人|之前|前)"
-# Han and kana, after the name: 日本で, 韩国旅行, 日本当地 — not 韩国旅游团 (a tour group from there).
+# ... after a name said so, not a word the name describes: "在韩国烤肉店" (a Korean barbecue), "在日本料理店",
+# "到俄罗斯商品城", "朝鲜族", or "去日本之前" (before leaving).
+_HAN_NOT_AFTER = (
+    r"(?!料理|餐|菜|烤肉|面|馆|店|超市|商|品|货|街|路|城|风|式|产|制|玩具|豆捞|族|人|大使|领事|之前|前"
+    r"|的店|的超市|的便利店|的银行|的卡|的商)"
+)
+# Han and kana, after the name: 日本で, 韩国旅行, 日本当地 — not 韩国旅游团 (a tour group from there); and a
+# name that opens a question: "香港能用微信支付吗", "日本可以用支付宝吗".
 _HAN_AFTER = (
-    r"で|では|に行|へ行|に旅|旅行(?!者|客|团|社)|旅游(?!者|客|团|社)|当地|现地|玩|的店|的商店|的便利店"
-    r"|のお店|の店|のコンビニ|の空港"
+    r"で|では|に行|へ行|に旅|旅行(?!者|客|团|社)|旅游(?!者|客|团|社)|当地|现地"
+    r"|能用|可以用|可不可以用|能不能用|有没有|支持"
 )
 # Hangul, after the name: 일본에서, 일본 여행, 일본 현지 — not "한국에서 온" (from Korea), "한국에서 발급" (issued
 # there), "한국 여행객" (a traveller from there).
@@ -43,12 +48,25 @@ _LATIN_BEFORE = (
     r"in|at|around|across|within|throughout|visiting|en|au|aux|à|em|no|na|di|ở|tại"
     r"|(?:trip|travel|travell?ing|travels|holiday|vacation|tour)\s+to"
 )
-_LATIN_NOT_AFTER = r"(?!\s*(?:dollars?|\$|-?style|yen|won|embassy|consulate))"  # "in HK dollars"
+_LATIN_NOT_AFTER = (  # "in HK dollars", "in UAE dirhams": a currency
+    r"(?!\s*(?:dollars?|\$|-?style|yen|won|embassy|consulate|dirhams?|patacas?|baht|ringgit|euros?|lira"
+    r"|tugriks?|rupiah|rupees?|dong|pesos?|pounds?|francs?|roubles?|rubles?))"
+)
 _LATIN_AFTER = r"['’](?:de|da|te|ta)"  # Turkish: "Türkiye'de"
-# Near a name, a word that makes it the visitor's home (where a card or account was issued or opened).
+# Near a name, a word that makes it someone's home rather than where paying happens: a card or account
+# issued or held there, a phone number, living, working or studying there, family there, or a comparison
+# ("like in Japan", "일본에서는 되던데").
 _HOME = re.compile(
-    r"issued|opened|bought|(?<!\w)made(?!\w)|выпущ|выдан|оформлен|открыт|办的|办了|办理的|发行|开的|开户"
-    r"|申请的|発行|作った|作成|開設|发卡|발급|만든|개설|ausgestellt|émise|emitida|emitido"
+    r"issued|opened|account|bank|number|(?<!\w)(?:i|we|i'm|im|we're)\s+(?:live|work|study|living|working"
+    r"|studying|based)(?!\w)|(?<!\w)(?:living|based|born|citizen|resident|expat|son|daughter|family"
+    r"|relatives|parents)(?!\w)|like in|just like|unlike|compared"
+    r"|办的|办了|办理的|发行|开的|开户|申请的|发卡|账户|账号|银行|手机号|护照|住|上班|工作|留学|读书|出生"
+    r"|儿子|女儿|孙子|孙女|家人|亲戚|孩子|一样|不像|跟|像"
+    r"|発行|作った|作成|開設|口座|銀行|番号|在住|住んで|勤務|留学|けど|みたいに|のように"
+    r"|발급|만든|개설|계좌|은행|번호|사는|살고|거주|유학|일하|교포|가족|아들|딸|처럼|보다|던데"
+    r"|выпущ|выдан|оформлен|открыт|сч[её]т|банк|номер|живу|жив[её]м|работаю|учусь|сын|дочь|как в"
+    r"|ausgestellt|konto|wohne|lebe|émise|banque|compte|habite|emitida|emitido|cuenta|banco|vivo"
+    r"|ngân hàng|tài khoản|rekening|tinggal|banka|hesap"
 )
 _HOME_WINDOW = 20  # characters either side of the name
 
@@ -143,14 +161,15 @@ class Abroad:
         self._where = _where_pattern(self.by_name)
         self._mainland = _named_pattern(fold(n) for n in mainland)
 
-    def find(self, text: str) -> Country | None:
-        """The country outside the mainland where the message asks about paying; None when it is ours."""
+    def find(self, text: str, written: str | None = None) -> Country | None:
+        """The country outside the mainland where the message asks about paying; None when it is ours.
+        `written`: the language the message is in, when known (bot.language); else its script says."""
         if self._where is None:
             return None
         folded = fold(text)
         if self._mainland is not None and self._mainland.search(folded):
             return None
-        writer = _written_in(folded)
+        writer = written or _written_in(folded)
         for found in self._where.finditer(folded):
             country = self.by_name[next(value for value in found.groupdict().values() if value)]
             near = folded[max(0, found.start() - _HOME_WINDOW) : found.end() + _HOME_WINDOW]

@@ -61,7 +61,13 @@ class Responder:
     def answer(self, query: Query) -> Answer:
         """The one entry point every front end calls. A fallback for paying abroad says PayHelp covers the
         mainland, naming the place; in elder mode a fallback says where to ask in person."""
-        abroad = None if query.lat is not None else self.abroad.find(query.text[:MAX_TEXT])
+        abroad = None
+        if (
+            query.lat is None
+        ):  # a Korean's "한국에서", a German's "in Deutschland" is home: the language tells
+            text = query.text[:MAX_TEXT]
+            written = decide(text, query.hint, query.saved_lang, self.matcher.english_words)
+            abroad = self.abroad.find(text, written.detected)
         answer = self._answer(query, abroad)
         if abroad is not None and answer.kind == "fallback":  # whatever led to it, say why
             place = abroad.names.first(answer.lang)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -289,7 +289,9 @@ class Country(Strict):
     names: Names
     # Languages of the people who live there: a message in one of them that names the country names the
     # writer's home ("한국에서 환전해 갈까요?": exchange in Korea before leaving), not where they will pay.
-    home: tuple[Lang, ...] = ()
+    home: tuple[
+        Annotated[str, Field(pattern=r"^[a-z]{2,3}$")], ...
+    ] = ()  # ISO 639-1 codes: ko, vi, de ...
 
 
 class Intent(Strict):

@@ -41,6 +41,9 @@ def found(text: str) -> str | None:
         ("在紐約能用微信支付嗎", "united-states"),
         ("Does WeChat work in Canada?", "canada"),
         ("Which card should I bring on a trip to Thailand?", "thailand"),
+        ("香港能用微信支付吗", "hong-kong"),  # the place opens the question
+        ("日本可以用支付宝吗", "japan"),
+        ("Does Alipay work in North Korea?", "north-korea"),
     ],
 )
 def test_a_country_named_as_where_paying_happens_is_found(text: str, country: str) -> None:
@@ -67,6 +70,20 @@ def test_a_country_named_as_where_paying_happens_is_found(text: str, country: st
         "한국 여행객인데 알리페이 돼요?",
         "韩国旅游团能用现金吗",
         "I'm at the US embassy, can I pay the visa fee by card?",
+        "My phone number is in the US, can I register Alipay?",
+        "My bank in Germany blocked my card after I paid with Alipay",
+        "I live in Korea and I'm visiting next month. Can I use Alipay?",
+        "我在香港有银行账户，能绑定微信支付吗",  # a Hong Kong resident asking about the mainland
+        "我在澳门上班，周末去珠海买东西能用澳门通吗",
+        "미국에서 사는 교포인데 알리페이 쓸 수 있나요?",
+        "Я живу в Японии, можно ли привязать японскую карту к Alipay?",
+        "Thẻ ngân hàng ở Việt Nam có dùng được Alipay không?",
+        "儿子在美国，怎么给我微信转账",  # family there, the money comes here
+        # a trip still ahead, or the mainland's money: about the mainland
+        "I'm in Japan now, can I set up Alipay before my trip?",
+        "Can I get Chinese yuan in Japan?",
+        "I used Alipay in Thailand before, does the same app work in Xining?",
+        "在满洲里能用卢布吗，还是只有到俄罗斯那边才能用",
         # the writer's own country, in its language: where they exchange before leaving
         "한국에서 위안화 환전 어디가 좋아요?",
         "日本で両替して行くべき?",
@@ -80,6 +97,11 @@ def test_a_country_named_as_where_paying_happens_is_found(text: str, country: st
         "看来日本的卡不能用，怎么办",
         "收到日本的汇款怎么取",
         "在日本料理店可以用支付宝吗",
+        "在韩国烤肉店结账可以刷卡吗",
+        "罗森这种日本的便利店能用Visa卡吗",
+        "在商场买日本玩具能用信用卡吗",
+        "朝鲜族在延吉用什么付钱",
+        "Can I pay in UAE dirhams?",
         "Can I pay in HK dollars?",
         "香港本地卡能绑微信吗",
         # going home, not paying there
@@ -140,10 +162,10 @@ def test_its_buttons_are_the_nearest_topics_and_elder_mode_adds_where_to_ask(
 
 @pytest.mark.parametrize(
     "text",
-    ["我下周去日本，剩下的人民币怎么换回日元", "Can I change my leftover yuan back in Korea?"],
+    ["剩下的钱在韩国能换回韩元吗", "Can I change my leftover money back in Korea?"],
 )
 def test_leaving_china_for_another_country_is_answered(engine: Engine, text: str) -> None:
-    """The country is where the visitor goes next; changing yuan back is done before leaving (`leaving`)."""
+    """The country is where the visitor goes next; changing money back is done before leaving (`leaving`)."""
     assert found(text) is not None
     answer = engine.answer(Query(text=text))
     assert (answer.kind, answer.topic) == ("faq", "exchange-back")
