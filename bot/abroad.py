@@ -59,7 +59,7 @@ _LATIN_AFTER = r"['’](?:de|da|te|ta)"  # Turkish: "Türkiye'de"
 _HOME = re.compile(
     r"issued|opened|account|bank|number|(?<!\w)(?:i|we|i'm|im|we're)\s+(?:live|work|study|living|working"
     r"|studying|based)(?!\w)|(?<!\w)(?:living|based|born|citizen|resident|expat|son|daughter|family"
-    r"|relatives|parents)(?!\w)|like in|just like|unlike|compared"
+    r"|relatives|parents)(?!\w)|(?<!would )(?<!'d )(?<!\w)like(?!\s+to)(?!\w)|unlike|compared"
     r"|办的|办了|办理的|发行|开的|开户|申请的|发卡|账户|账号|银行|手机号|护照|住|上班|工作|留学|读书|出生"
     r"|儿子|女儿|孙子|孙女|家人|亲戚|孩子|一样|不像|跟|像"
     r"|発行|作った|作成|開設|口座|銀行|番号|在住|住んで|勤務|留学|けど|みたいに|のように"

@@ -26,6 +26,7 @@ def found(text: str) -> str | None:
     ("text", "country"),
     [
         ("does alipay work in japan", "japan"),
+        ("I would like to pay with Alipay in Japan", "japan"),  # not a comparison
         ("在日本用支付宝付款可以吗", "japan"),
         ("在东京便利店能刷银联卡吗", "japan"),
         ("去日本玩用什么付钱", "japan"),
@@ -79,6 +80,7 @@ def test_a_country_named_as_where_paying_happens_is_found(text: str, country: st
         "Я живу в Японии, можно ли привязать японскую карту к Alipay?",
         "Thẻ ngân hàng ở Việt Nam có dùng được Alipay không?",
         "儿子在美国，怎么给我微信转账",  # family there, the money comes here
+        "Is Alipay like Apple Pay in America?",  # a comparison
         # a trip still ahead, or the mainland's money: about the mainland
         "I'm in Japan now, can I set up Alipay before my trip?",
         "Can I get Chinese yuan in Japan?",
