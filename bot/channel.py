@@ -66,8 +66,9 @@ def topic_button(kb: Knowledge, topic_id: str, lang: str) -> Button:
     return Button(title, OpenTopic(topic_id))
 
 
-def menu_rows(kb: Knowledge, lang: str, elder: bool = False) -> Rows:
-    """The main needs, two a row; the Chinese menu also offers 长辈模式; then the language switch.
+def menu_rows(kb: Knowledge, lang: str, elder: bool = False, topics: tuple[str, ...] = ()) -> Rows:
+    """The main needs, two a row, then `topics` the menu lacks (a fallback's nearest in meaning), one a row;
+    the Chinese menu also offers 长辈模式; then the language switch.
 
     In elder mode only the six big needs, one a row: the web's counterpart of Telegram's big keyboard.
     """
@@ -76,6 +77,12 @@ def menu_rows(kb: Knowledge, lang: str, elder: bool = False) -> Rows:
         return tuple((Button(kb.text(key, lang), actions[key]),) for key in ELDER_BUTTONS)
     buttons = [Button(kb.text(key, lang), action) for key, action in MENU]
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    listed = {action for _, action in MENU}
+    rows += [
+        (topic_button(kb, topic, lang),)
+        for topic in topics
+        if topic in kb.topics and OpenTopic(topic) not in listed
+    ]
     if lang == "zh":
         rows.append((Button(kb.text("btn.elder", lang), ElderMode()),))
     rows.append((Button(kb.text("btn.language", lang), PickLanguage()),))
@@ -126,7 +133,11 @@ def answer_rows(answer: Answer, kb: Knowledge, elder: bool = False) -> Rows:
     if answer.kind == "clarify":
         picks = tuple((topic_button(kb, topic_id, lang),) for topic_id in answer.suggestions)
         return (*picks, (Button(kb.text("clarify_none", lang), NoneOfThese()),))
-    if answer.kind in ("fallback", "greeting"):
+    if (
+        answer.kind == "fallback"
+    ):  # "choose a topic below": the menu, and the nearest topics it lacks
+        return menu_rows(kb, lang, elder, answer.related)
+    if answer.kind == "greeting":
         return menu_rows(kb, lang, elder)
     if answer.kind == "nearby":
         return want_rows(kb, lang, answer.want)

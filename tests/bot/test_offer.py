@@ -8,6 +8,7 @@ import math
 import pytest
 
 from bot.answer import Query
+from bot.channel import answer_rows, menu_rows
 from bot.engine import Engine
 from bot.matcher import offered
 from bot.responder import FALLBACK_TOPICS, Responder
@@ -95,6 +96,16 @@ def test_a_fallback_s_buttons_are_the_topics_nearest_in_meaning(engine: Engine) 
         ("currency-exchange", "atm-foreign-card", "payment-overview"),
     )
     assert words_only.answer(query).related == FALLBACK_TOPICS
+
+
+def test_a_fallback_shows_the_nearest_topics_the_menu_lacks_under_it(engine: Engine) -> None:
+    """The buttons every channel renders: the menu's needs, then the nearest topics it does not list."""
+    responder = strict(engine, math.inf)
+    kb = responder.kb
+    rows = answer_rows(responder.answer(Query(text="where can I exchange money")), kb)
+    labels = [button.label for row in rows for button in row]
+    menu = [button.label for row in menu_rows(kb, "en") for button in row]
+    assert labels == [*menu[:-1], kb.text("topic.payment-overview", "en"), menu[-1]]
 
 
 def test_the_offer_margin_is_a_threshold_like_the_others() -> None:

@@ -66,3 +66,38 @@ async def test_a_message_nowhere_near_a_topic_still_gets_the_fallback_and_the_me
         engine.responder.kb.text("fallback", "en"),
     )
     assert bubble["buttons"][0][0]["label"] == engine.responder.kb.text("btn.exchange", "en")
+
+
+async def test_paying_abroad_gets_only_the_mainland_and_its_nearest_topics_under_the_menu(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """What a visitor sees for "does WeChat work in Canada": the mainland-only text, then the menu, then the
+    nearest topics the menu lacks (a fallback's `related`), as buttons a tap opens."""
+    kb = engine.responder.kb
+    site = Web(engine, tmp_path / "web.sqlite3")
+    try:
+        turn = (
+            await site.client.post(
+                "/api/v1/chat", json={"text": "Does WeChat work in Canada?", "lang": "en"}
+            )
+        ).json()
+        bubble = turn["bubbles"][-1]
+        labels = [button["label"] for row in bubble["buttons"] for button in row]
+        assert (bubble["answer"]["kind"], bubble["text"]) == (
+            "fallback",
+            kb.text("abroad", "en", place="Canada"),
+        )
+        assert labels[-3:] == [
+            kb.text("topic.mobile-pay-problems", "en"),
+            kb.text("topic.mobile-pay-limits-fees", "en"),
+            kb.text("btn.language", "en"),
+        ]
+        action = bubble["buttons"][-3][0]["action"]
+        tapped = (
+            await site.client.post(
+                "/api/v1/chat", json={"action": action, "session": turn["session"]}
+            )
+        ).json()
+        assert tapped["bubbles"][-1]["answer"]["topic"] == "mobile-pay-problems"
+    finally:
+        await site.close()
