@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from bot.knowledge import Knowledge
+from bot.language import decide
 from bot.schema import Country
 from bot.text import CYRILLIC, HAN, HANGUL, HANGUL_RANGE, KANA, KATAKANA_RANGE, fold
 
@@ -69,17 +70,6 @@ _HOME = re.compile(
     r"|ngân hàng|tài khoản|rekening|tinggal|banka|hesap"
 )
 _HOME_WINDOW = 20  # characters either side of the name
-
-
-def _written_in(text: str) -> str | None:
-    """The language a message is written in, where its script tells: Hangul, kana, Cyrillic."""
-    if HANGUL.search(text):
-        return "ko"
-    if KANA.search(text):
-        return "ja"
-    if CYRILLIC.search(text):
-        return "ru"
-    return None
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -163,13 +153,13 @@ class Abroad:
 
     def find(self, text: str, written: str | None = None) -> Country | None:
         """The country outside the mainland where the message asks about paying; None when it is ours.
-        `written`: the language the message is in, when known (bot.language); else its script says."""
+        `written`: the language the message is in (bot.language's detection), found here when not given."""
         if self._where is None:
             return None
         folded = fold(text)
         if self._mainland is not None and self._mainland.search(folded):
             return None
-        writer = written or _written_in(folded)
+        writer = written if written is not None else decide(text, None, None).detected
         for found in self._where.finditer(folded):
             country = self.by_name[next(value for value in found.groupdict().values() if value)]
             near = folded[max(0, found.start() - _HOME_WINDOW) : found.end() + _HOME_WINDOW]

@@ -61,25 +61,12 @@ class Responder:
     def answer(self, query: Query) -> Answer:
         """The one entry point every front end calls. A fallback for paying abroad says PayHelp covers the
         mainland, naming the place; in elder mode a fallback says where to ask in person."""
-        abroad = None
-        if (
-            query.lat is None
-        ):  # a Korean's "한국에서", a German's "in Deutschland" is home: the language tells
-            text = query.text[:MAX_TEXT]
-            written = decide(text, query.hint, query.saved_lang, self.matcher.english_words)
-            abroad = self.abroad.find(text, written.detected)
-        answer = self._answer(query, abroad)
-        if abroad is not None and answer.kind == "fallback":  # whatever led to it, say why
-            place = abroad.names.first(answer.lang)
-            text = with_note(
-                self.kb, self.kb.text("abroad", answer.lang, place=place), answer.detected
-            )
-            answer = answer.model_copy(update={"text": text})
+        answer = self._answer(query)
         if query.elder and answer.kind == "fallback":  # a topic's answer names its own call (shape)
             answer = self._with_call(answer)
         return answer
 
-    def _answer(self, query: Query, abroad: Country | None = None) -> Answer:
+    def _answer(self, query: Query) -> Answer:
         if query.lat is not None and query.lon is not None:
             lang = decide("", query.hint, query.saved_lang, default=self.default_lang).lang
             return self.nearby(query.lat, query.lon, query.want, query.lang or lang)
@@ -87,6 +74,17 @@ class Responder:
         decision = decide(
             text, query.hint, query.saved_lang, self.matcher.english_words, self.default_lang
         )
+        # A Korean's "한국에서" is home, a visitor's "in Japan" is not: the language the message is in tells.
+        abroad = self.abroad.find(text, decision.detected)
+        answer = self._read(query, text, decision, abroad)
+        if abroad is not None and answer.kind == "fallback":  # whatever led to it, say why
+            place = abroad.names.first(answer.lang)
+            note = self.kb.text("abroad", answer.lang, place=place)
+            answer = answer.model_copy(update={"text": with_note(self.kb, note, answer.detected)})
+        return answer
+
+    def _read(self, query: Query, text: str, decision: Decision, abroad: Country | None) -> Answer:
+        """What the words and the meaning of a typed message say, answered."""
         if not normalize(text):
             return self._fallback(decision)
         foreign = decision.clear and decision.detected not in SUPPORTED
