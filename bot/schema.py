@@ -175,8 +175,8 @@ class Topic(Strict):
     answer: Texts
     short: ShortTexts = ShortTexts()
     call: Call | None = None  # elder mode's call line after the short steps; none when left out
-    # Its questions are about leaving China, so they may name where the visitor goes next ("exchange my
-    # leftover yuan back before I fly to Japan"): such a place is not "paying abroad" (bot/abroad.py).
+    # Its questions are about leaving China, so they may name where the visitor goes next ("can I change my
+    # leftover money back in Korea?"): such a place is not "paying abroad" (bot/abroad.py).
     leaving: bool = False
 
     @field_validator("call")

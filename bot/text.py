@@ -10,17 +10,16 @@ import zhconv
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = r"\u3040-\u30ff\u31f0-\u31ff"
-_HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
-KATAKANA_RANGE = r"\u30a0-\u30ff\u31f0-\u31ff"  # for a character class: a katakana word goes on
-HANGUL_RANGE = _HANGUL  # for a character class: a Hangul word goes on
+HANGUL_RANGE = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"  # for a character class
+KATAKANA_RANGE = r"\u30a0-\u30ff\u31f0-\u31ff"  # for a character class
 _CJK_RUN = re.compile(f"[{_HAN}{_KANA}]+")
-_HANGUL_RUN = re.compile(f"[{_HANGUL}]+")
+_HANGUL_RUN = re.compile(f"[{HANGUL_RANGE}]+")
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 HAN = re.compile(f"[{_HAN}]")
 KANA = re.compile(f"[{_KANA}]")
-HANGUL = re.compile(f"[{_HANGUL}]")
+HANGUL = re.compile(f"[{HANGUL_RANGE}]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _EN_SUFFIXES = ("ing", "ed", "es", "s")

@@ -1,6 +1,6 @@
 """Inline buttons (callback queries) and elder mode's big reply-keyboard buttons.
 
-What a button asks for is a typed action of bot.contract (its decode() reads the callback data).
+What a button asks for is a typed action of bot.callbacks (its decode() reads the callback data).
 """
 
 from __future__ import annotations
