@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.keywords import KeywordSet, stem_phrase
 from bot.knowledge import Knowledge
+from bot.memo import Memo
 from bot.text import compact, is_cjk, normalize, tokens, words
 
 RESCORED = 5  # candidates given the costly evidence (keywords, fuzzy ratios), by token overlap
@@ -165,6 +166,7 @@ class Matcher:
         for word in self.vocabulary:
             self._by_initial[word[:1]].append(word)
         self.english_words = frozenset(english)
+        self._corrected: Memo[str, str] = Memo(self._correct_word)
 
     def _build_examples_and_keywords(self) -> None:
         """Each target's example texts (for fuzzy ratios) and its keywords prepared as regexes."""
@@ -181,24 +183,19 @@ class Matcher:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio) that starts with the same
         letter: typos seldom hit the first one, and "tipping" is no typo of "shipping" (2026-12-07: the same
         answers on the written sets, one more real out-of-scope question falls back)."""
-        out = []
-        for word in normalized.split(" "):
-            if (
-                len(word) >= 4
-                and not is_cjk(word)
-                and word not in self._vocabulary_set
-                and not word.isdigit()
-            ):
-                best = process.extractOne(
-                    word,
-                    self._by_initial.get(word[0], ()),
-                    scorer=fuzz.ratio,
-                    score_cutoff=self.weights.typo_cutoff,
-                )
-                out.append(best[0] if best else word)
-            else:
-                out.append(word)
-        return " ".join(out)
+        return " ".join(self._corrected(word) for word in normalized.split(" "))
+
+    def _correct_word(self, word: str) -> str:
+        """One word of `correct`: itself when known, short, CJK or a number, else its nearest known word."""
+        if len(word) < 4 or is_cjk(word) or word in self._vocabulary_set or word.isdigit():
+            return word
+        best = process.extractOne(
+            word,
+            self._by_initial.get(word[0], ()),
+            scorer=fuzz.ratio,
+            score_cutoff=self.weights.typo_cutoff,
+        )
+        return best[0] if best else word
 
     def read(self, text: str, unknown_weight: float = 1.0) -> Reading:
         """What the words of `text` say, computed once: `rank` adds the meaning to it without reading again.

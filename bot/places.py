@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Knowledge
+from bot.memo import Memo
 from bot.text import CYRILLIC, compact, is_cjk, normalize, words
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
@@ -188,6 +189,7 @@ class _Names:
             self._by_length[len(word)].append(word)
             if len(word) >= 5 and CYRILLIC.match(word):
                 self._cyrillic_heads[word[:-1]].append(word)
+        self._matched: Memo[str, dict[str, float]] = Memo(self._matches)  # read-only results
 
     def found(self, query_compact: str, query_words: list[str]) -> set[str]:
         """Ids whose name stands in the message: a substring for CJK, word by word (typos allowed) otherwise."""
@@ -203,7 +205,7 @@ class _Names:
             word: 100.0 for word in query_words if len(word) < 4
         }  # short words only exactly
         for word in set(query_words):
-            for name_word, score in self._matches(word).items():
+            for name_word, score in self._matched(word).items():
                 scores[name_word] = max(score, scores.get(name_word, 0.0))
         present = set(query_words)
         joined = "".join(query_words)

@@ -102,6 +102,7 @@ class Store:
             tuple[str, str, str, str, str | None, str]
         ] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
+        self._background: asyncio.Task[None] | None = None  # a batch of statistics being written
 
     async def db(self) -> aiosqlite.Connection:
         """The open connection, creating the schema the first time."""
@@ -204,17 +205,38 @@ class Store:
     ) -> None:
         """One answered message, for statistics and the unanswered queue.
 
-        Statistics are kept in memory and written EVENT_BATCH at a time (and on flush or close), so an
-        answer costs no trip to SQLite; a crash loses at most one batch of statistics, never a user's
-        choice, feedback, ticket or complaint, which are committed before the user is told.
+        Statistics are kept in memory and written EVENT_BATCH at a time in the background (and on flush or
+        close), so no answer waits for SQLite: under load the request that filled a batch waited 0.1-0.5 s for the
+        SQLite thread (2026-12-07, 8 requests in flight). A crash loses at most one batch of statistics, never a
+        user's choice, feedback, ticket or complaint, which are committed before the user is told.
         """
         await self.db()  # the HMAC key is read with the connection
         self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
-        if len(self._events) >= EVENT_BATCH:
-            await self.flush()
+        if len(self._events) >= EVENT_BATCH and (
+            self._background is None or self._background.done()
+        ):
+            self._background = asyncio.create_task(self._write_in_background())
+
+    async def _write_in_background(self) -> None:
+        """One batch written off the answer's path; a failure keeps the rows for the next write and is logged."""
+        try:
+            await self._write_events()
+        except Exception:
+            log.exception(
+                "could not write %d statistics line(s); kept for the next try", len(self._events)
+            )
+
+    async def written(self) -> None:
+        """Wait for a batch of statistics being written in the background, if one is."""
+        if self._background is not None:
+            await self._background
 
     async def flush(self) -> None:
-        """Write the statistics kept in memory, in one transaction."""
+        """Write the statistics kept in memory, in one transaction, after any batch under way."""
+        await self.written()
+        await self._write_events()
+
+    async def _write_events(self) -> None:
         if not self._events or self._db is None:
             return
         rows, self._events = self._events, []
@@ -257,6 +279,9 @@ class Store:
     async def forget(self, user_id: int) -> None:
         """Delete what we keep about a user; complaints stay for supervisors but lose the user id."""
         await self.db()
+        await (
+            self.written()
+        )  # a batch under way may hold the user's rows: written first, then deleted
         key = self.user_key(user_id)
         self._events = [row for row in self._events if row[1] != key]
         async with self.transaction() as db:

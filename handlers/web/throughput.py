@@ -1,17 +1,17 @@
 """Requests per second and latency of the web API (`bench`): uvicorn on a loopback port, an httpx
-client in another process sending questions from knowledge/tests, as visitors' phones would."""
+client in another process sending questions from knowledge/tests, as visitors' phones would, over
+keep-alive connections it writes by hand so that what is measured is the server."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from bot.bench import percentile
 from bot.engine import Engine
@@ -28,10 +28,44 @@ TARGET_RPS = 300  # issue 15's target: this rate with p99 under 50 ms
 PACED_CONNECTIONS = 32  # visitors' requests open at once in the steady-rate run, at most
 
 
-async def _warm_up(client: httpx.AsyncClient, texts: list[str]) -> None:
-    """50 questions before the clock starts: connections open, caches filled."""
-    for text in texts[:50]:
-        await client.post("/api/v1/ask", json={"text": text, "lang": "en"})
+class _Connection:
+    """One visitor's keep-alive HTTP/1.1 connection, written by hand: the client must not be what is measured.
+
+    httpx costs ~1.8 ms of CPU a request, about as much as the server; after any pause of the server the client
+    fell behind on its own, then used a whole core and reported its own lag (2026-12-07: runs with p99 over 1 s
+    whose server-side p99 was 12 ms, and the client's CPU doubled)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> _Connection:
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def ask(self, text: str) -> bytes:
+        """POST /api/v1/ask and read the whole reply; its body (an error unless the status is 200)."""
+        body = json.dumps({"text": text, "lang": "en"}).encode()
+        head = (
+            "POST /api/v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status, *headers = (
+            (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        )
+        length = next(
+            int(line.split(":", 1)[1])
+            for line in headers
+            if line.lower().startswith("content-length:")
+        )
+        reply = await self.reader.readexactly(length)
+        if status.split(" ")[1] != "200":
+            raise RuntimeError(f"{status}: {reply[:200]!r}")
+        return reply
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
 
 
 async def _load(
@@ -39,29 +73,33 @@ async def _load(
 ) -> tuple[float, list[float]]:
     """The client: `n` questions, CONCURRENCY in flight (the most it serves), or at a steady `rate` of new
     requests a second, as visitors arrive (open loop: each latency counts from when its request was due, so a
-    server that falls behind shows it, with at most PACED_CONNECTIONS open, as httpx's pool slows down badly
-    with thousands queued); (seconds, latencies in ms)."""
+    server that falls behind shows it), over at most PACED_CONNECTIONS connections; (seconds, latencies in ms).
+    50 questions on each connection before the clock starts: connections open, caches filled."""
     samples: list[float] = []
-    connections = CONCURRENCY if rate is None else PACED_CONNECTIONS
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
-        await _warm_up(client, texts)
+    connections = [
+        await _Connection.open(port)
+        for _ in range(CONCURRENCY if rate is None else PACED_CONNECTIONS)
+    ]
+    try:
+        for text in texts[:50]:
+            await connections[0].ask(text)
         queue = iter(range(n))
         start = time.perf_counter()
 
-        async def worker() -> None:
+        async def worker(connection: _Connection) -> None:
             for i in queue:
                 due = time.perf_counter()
                 if rate is not None:  # wait for this visitor's turn
                     due = start + i / rate
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                body = {"text": texts[i % len(texts)], "lang": "en"}
-                reply = await client.post("/api/v1/ask", json=body)
+                await connection.ask(texts[i % len(texts)])
                 samples.append((time.perf_counter() - due) * 1000)
-                reply.raise_for_status()
 
-        await asyncio.gather(*(worker() for _ in range(connections)))
+        await asyncio.gather(*(worker(c) for c in connections))
         return time.perf_counter() - start, samples
+    finally:
+        for connection in connections:
+            await connection.close()
 
 
 def _client_process(

@@ -50,13 +50,17 @@ async def test_choices_and_feedback_are_on_disk_at_once(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_statistics_are_written_a_batch_at_a_time_and_on_close(tmp_path: Path) -> None:
+async def test_statistics_are_written_a_batch_at_a_time_in_the_background_and_on_close(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
     for n in range(EVENT_BATCH - 1):
         await store.log_event(n, "en", "faq", "ecny", f"question {n}")
     assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(0,)]
     await store.log_event(99, "en", "faq", "ecny", "the last of the batch")
+    assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(0,)]  # the answer did not wait for it
+    await store.written()
     assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH,)]
     await store.log_event(100, "zh", "fallback", None, "天气")
     await store.close()
@@ -96,6 +100,18 @@ async def test_forget_also_drops_statistics_not_yet_written_and_drafts(tmp_path:
         _on_disk(path, "SELECT text FROM events"),
         _on_disk(path, "SELECT * FROM complaint_drafts"),
     ) == ([("someone else's",)], [])
+
+
+async def test_forget_while_a_batch_is_being_written_drops_the_users_rows_too(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    for n in range(EVENT_BATCH):  # the last one starts the background write, which has not run yet
+        await store.log_event(n % 2, "en", "faq", "ecny", f"question {n}")
+    await store.forget(1)
+    await store.close()
+    assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH // 2,)]
 
 
 async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) -> None:
