@@ -6,6 +6,9 @@ by in or out of scope; the first of each shuffled group goes to the held-out hal
 
 Run: .venv/bin/python scripts/split_real.py --seed 20261207 --name 5 batch-a.jsonl batch-b.jsonl
 (writes knowledge/tests/real/tune-5.jsonl and held-out-5.jsonl). Measure held-out-N once, on arrival.
+A batch already split is never split again: a second split would move held-out questions into tuning.
+Bad input (a missing file, a line that is not a JSON object with text and kind) stops it with one line
+naming the file and line, before anything is written.
 """
 
 from __future__ import annotations
@@ -27,27 +30,67 @@ REAL = BUNDLED_KNOWLEDGE / "tests" / "real"
 OURS = ("zh", "zh-Hant", "en", "ko", "ru", "ja")  # languages kept apart; the others form one group
 
 
+class BadBatch(Exception):
+    """A batch file that cannot be split: the message names the file and line."""
+
+
+def read_batch(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, case) for each non-blank line of a batch file; BadBatch for the first bad one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadBatch(f"{path}: cannot read it ({error.__class__.__name__})") from None
+    cases = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError:
+            raise BadBatch(f"{path}:{number}: not JSON") from None
+        if not isinstance(case, dict):
+            raise BadBatch(f"{path}:{number}: not a JSON object")
+        for field in ("text", "kind"):
+            if not isinstance(case.get(field), str) or not case[field].strip():
+                raise BadBatch(f"{path}:{number}: field {field!r} is missing or blank")
+        cases.append((number, case))
+    return cases
+
+
 def main() -> None:
+    try:
+        split(sys.argv[1:])
+    except BadBatch as error:
+        print(f"split_real: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def split(argv: list[str]) -> None:
+    """Parse the arguments, check every batch file, then write the two halves."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument(
         "--name", required=True, help="the batch's suffix: tune-NAME, held-out-NAME"
     )
     parser.add_argument("files", nargs="+", type=Path)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--out", type=Path, default=REAL, help="where the batches are (tests: a copy)"
+    )
+    args = parser.parse_args(argv)
+    outputs = {half: args.out / f"{half}-{args.name}.jsonl" for half in ("held-out", "tune")}
+    for path in outputs.values():
+        if path.exists():
+            raise BadBatch(f"{path}: already there; batch {args.name!r} was split before")
+    batches = [
+        (path, read_batch(path)) for path in args.files
+    ]  # every file checked before any is used
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
     seen = {
-        json.loads(line)["text"].strip()
-        for path in REAL.glob("*.jsonl")
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        case["text"].strip() for path in args.out.glob("*.jsonl") for _, case in read_batch(path)
     }
     groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
-    for path in args.files:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            case = json.loads(line)
+    for path, cases in batches:
+        for number, case in cases:
             unknown = [t for t in case.get("topic") or [] if t not in kb.topics]
             if case.get("kind") == "place" and case.get("place") not in kb.places:
                 unknown.append(case.get("place"))
@@ -67,7 +110,7 @@ def main() -> None:
         for position, case in enumerate(group):
             halves["held-out" if position % 2 == 0 else "tune"].append(case)
     for half, cases in halves.items():
-        out = REAL / f"{half}-{args.name}.jsonl"
+        out = outputs[half]
         out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8")
         print(f"{out}: {len(cases)} ({sum(c['kind'] == 'fallback' for c in cases)} out of scope)")
 

@@ -1,0 +1,95 @@
+"""scripts/split_real.py: a new batch of real questions splits into tuning and held-out halves, once, and bad
+input stops it with one line that names the file and line, before anything is written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+
+def _split(out: Path, *files: Path, name: str = "9") -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "scripts/split_real.py", "--seed", "7", "--name", name]
+    return subprocess.run(
+        [*command, "--out", str(out), *map(str, files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _write(path: Path, *lines: object) -> Path:
+    path.parent.mkdir(exist_ok=True)
+    text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _texts(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _case(text: str, wrote: str, topic: str | None) -> dict[str, object]:
+    if topic is None:
+        return {"text": text, "kind": "fallback", "lang": "en", "topic": [], "wrote": wrote}
+    return {"text": text, "kind": "faq", "lang": "en", "topic": [topic], "wrote": wrote}
+
+
+def test_each_language_and_scope_is_halved_and_known_questions_are_left_out(tmp_path: Path) -> None:
+    _write(tmp_path / "tune.jsonl", _case("where can I exchange money", "en", "currency-exchange"))
+    batch = _write(
+        tmp_path / "new" / "batch.jsonl",
+        _case("哪里换钱", "zh", "currency-exchange"),
+        _case("机场能换钱吗", "zh", "currency-exchange"),
+        _case("best hotel in Yanji?", "en", None),
+        _case("is the visa free?", "en", None),
+        _case("where can I exchange money", "en", "currency-exchange"),  # in a batch already
+        _case("what is this", "en", "no-such-topic"),
+    )
+    result = _split(tmp_path, batch)
+    held_out, tune = _texts(tmp_path / "held-out-9.jsonl"), _texts(tmp_path / "tune-9.jsonl")
+    assert (result.returncode, len(held_out), len(tune)) == (0, 2, 2)
+    assert sorted(held_out + tune) == sorted(
+        ["哪里换钱", "机场能换钱吗", "best hotel in Yanji?", "is the visa free?"]
+    )
+    assert sum("?" in text for text in held_out) == 1  # one out-of-scope question each
+    assert f"{batch}:5: left out (already in a batch)" in result.stdout
+    assert f"{batch}:6: left out (['no-such-topic'])" in result.stdout
+
+
+def test_a_batch_is_never_split_twice(tmp_path: Path) -> None:
+    held = _write(tmp_path / "held-out-9.jsonl", _case("kept out of tuning", "en", None))
+    batch = _write(tmp_path / "new" / "batch.jsonl", _case("哪里换钱", "zh", "currency-exchange"))
+    result = _split(tmp_path, batch)
+    assert (result.returncode, result.stderr, _texts(held)) == (
+        2,
+        f"split_real: {held}: already there; batch '9' was split before\n",
+        ["kept out of tuning"],
+    )
+    assert not (tmp_path / "tune-9.jsonl").exists()
+
+
+def test_bad_input_is_one_line_naming_file_and_line_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    good = _write(tmp_path / "new" / "good.jsonl", _case("哪里换钱", "zh", "currency-exchange"))
+    cases = {
+        "not-json.jsonl": (['{"text": "ok", "kind": "faq"}', "{oops"], ":2: not JSON"),
+        "not-object.jsonl": (["[1, 2]"], ":1: not a JSON object"),
+        "no-text.jsonl": ([{"kind": "faq"}], ":1: field 'text' is missing or blank"),
+        "blank-kind.jsonl": ([{"text": "hi", "kind": " "}], ":1: field 'kind' is missing or blank"),
+    }
+    for name, (lines, message) in cases.items():
+        bad = _write(tmp_path / "new" / name, *lines)
+        result = _split(tmp_path, good, bad)
+        assert (result.returncode, result.stderr) == (2, f"split_real: {bad}{message}\n")
+    missing = _split(tmp_path, tmp_path / "absent.jsonl")
+    assert (missing.returncode, missing.stderr) == (
+        2,
+        f"split_real: {tmp_path / 'absent.jsonl'}: cannot read it (FileNotFoundError)\n",
+    )
+    assert sorted(p.name for p in tmp_path.glob("*-9.jsonl")) == []
