@@ -230,10 +230,16 @@ class Place(Strict):
 
 class NeedNote(Strict):
     """A line after each verdict on a need ("cash must be accepted"): a ui.yaml text, left out when the
-    place's record lists one of `unless` (foreign cards: no "ask whether they take foreign cards")."""
+    place's record lists one of `unless` (foreign cards: no "ask whether they take foreign cards").
+    `foreign-cards` there stands for every foreign card network too (FOREIGN_CARDS)."""
 
     text: str
     unless: tuple[Accept, ...] = ()
+
+    def left_out_at(self, accepts: tuple[str, ...]) -> bool:
+        """True when a place that accepts `accepts` makes this note needless."""
+        unless = set(self.unless) | (FOREIGN_CARDS if "foreign-cards" in self.unless else set())
+        return bool(unless.intersection(accepts))
 
     @field_validator("text")
     @classmethod

@@ -269,7 +269,7 @@ class Where:
                 lines.append(self.kb.text("verdict_yes", lang, name=name, what=what))
             else:
                 lines.append(self.kb.text("verdict_planned", lang, name=name, what=what))
-            if need.note and not set(need.note.unless) & set(place.accepts):
+            if need.note and not need.note.left_out_at(place.accepts):
                 lines.append(self.kb.text(need.note.text, lang))
         return lines
 

@@ -285,3 +285,12 @@ def test_a_nearby_search_lists_only_records_that_meet_its_need(engine: Engine) -
     atm = responder.answer(Query(lat=point[0], lon=point[1], want="atm", saved_lang="en"))
     anything = responder.answer(Query(lat=point[0], lon=point[1], saved_lang="en"))
     assert (atm.places, set(anything.places)) == (("ynj-airport",), {"ynj-airport", "local-atm"})
+
+
+def test_the_foreign_card_note_is_left_out_where_any_foreign_network_is_accepted(
+    engine: Engine,
+) -> None:
+    note = need(engine, "card").note
+    assert note is not None and note.unless == ("foreign-cards",)
+    cases = [("visa",), ("bank-cards", "jcb"), ("foreign-cards",), ("bank-cards",), ()]
+    assert [note.left_out_at(accepts) for accepts in cases] == [True, True, True, False, False]
