@@ -166,7 +166,7 @@ class Matcher:
         for word in self.vocabulary:
             self._by_initial[word[:1]].append(word)
         self.english_words = frozenset(english)
-        self._corrected: Memo[str, str] = Memo(self._correct_word)
+        self._corrected: Memo[str] = Memo()  # unknown words and their corrections
 
     def _build_examples_and_keywords(self) -> None:
         """Each target's example texts (for fuzzy ratios) and its keywords prepared as regexes."""
@@ -183,12 +183,17 @@ class Matcher:
         """Replace misspelt words with the nearest known word (rapidfuzz ratio) that starts with the same
         letter: typos seldom hit the first one, and "tipping" is no typo of "shipping" (2026-12-07: the same
         answers on the written sets, one more real out-of-scope question falls back)."""
-        return " ".join(self._corrected(word) for word in normalized.split(" "))
+        return " ".join(
+            word if self._known(word) else self._corrected.get(word, self._nearest_word)
+            for word in normalized.split(" ")
+        )
 
-    def _correct_word(self, word: str) -> str:
-        """One word of `correct`: itself when known, short, CJK or a number, else its nearest known word."""
-        if len(word) < 4 or is_cjk(word) or word in self._vocabulary_set or word.isdigit():
-            return word
+    def _known(self, word: str) -> bool:
+        """A word `correct` leaves as it is: short, CJK, a number or in the vocabulary."""
+        return len(word) < 4 or is_cjk(word) or word in self._vocabulary_set or word.isdigit()
+
+    def _nearest_word(self, word: str) -> str:
+        """The known word nearest an unknown one (same first letter), or the word itself."""
         best = process.extractOne(
             word,
             self._by_initial.get(word[0], ()),

@@ -189,7 +189,7 @@ class _Names:
             self._by_length[len(word)].append(word)
             if len(word) >= 5 and CYRILLIC.match(word):
                 self._cyrillic_heads[word[:-1]].append(word)
-        self._matched: Memo[str, dict[str, float]] = Memo(self._matches)  # read-only results
+        self._matched: Memo[dict[str, float]] = Memo()  # results are read, never changed
 
     def found(self, query_compact: str, query_words: list[str]) -> set[str]:
         """Ids whose name stands in the message: a substring for CJK, word by word (typos allowed) otherwise."""
@@ -205,7 +205,7 @@ class _Names:
             word: 100.0 for word in query_words if len(word) < 4
         }  # short words only exactly
         for word in set(query_words):
-            for name_word, score in self._matched(word).items():
+            for name_word, score in self._matched.get(word, self._matches).items():
                 scores[name_word] = max(score, scores.get(name_word, 0.0))
         present = set(query_words)
         joined = "".join(query_words)

@@ -29,8 +29,11 @@ __all__ = [
     "Service",
 ]  # the vocabulary lives in bot.contract
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ANY_FOREIGN_CARD = (
+    "foreign-cards"  # in `accepts`: foreign cards, network not said; in `unless`: any of them
+)
 FOREIGN_CARDS: frozenset[str] = frozenset(
-    {"foreign-cards", "visa", "mastercard", "jcb", "amex", "diners", "discover"}
+    {ANY_FOREIGN_CARD, "visa", "mastercard", "jcb", "amex", "diners", "discover"}
 )
 
 Text = str
@@ -238,7 +241,7 @@ class NeedNote(Strict):
 
     def left_out_at(self, accepts: tuple[str, ...]) -> bool:
         """True when a place that accepts `accepts` makes this note needless."""
-        unless = set(self.unless) | (FOREIGN_CARDS if "foreign-cards" in self.unless else set())
+        unless = set(self.unless) | (FOREIGN_CARDS if ANY_FOREIGN_CARD in self.unless else set())
         return bool(unless.intersection(accepts))
 
     @field_validator("text")

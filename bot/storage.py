@@ -227,9 +227,11 @@ class Store:
             )
 
     async def written(self) -> None:
-        """Wait for a batch of statistics being written in the background, if one is."""
-        if self._background is not None:
-            await self._background
+        """Wait for a batch of statistics being written in the background, if one is. Shielded: a caller
+        that is cancelled (upkeep at shutdown) must not cancel the shared write and lose its rows."""
+        background = self._background
+        if background is not None and not background.cancelled():
+            await asyncio.shield(background)
 
     async def flush(self) -> None:
         """Write the statistics kept in memory, in one transaction, after any batch under way."""
@@ -261,8 +263,10 @@ class Store:
         """Several statements committed together, or none of them."""
         db = await self.db()
         async with self._writing:
-            await db.execute("BEGIN")
             try:
+                # BEGIN inside: a caller cancelled while BEGIN waits for the SQLite thread still gets its
+                # rollback (queued after BEGIN; a no-op when none began), never a transaction left open.
+                await db.execute("BEGIN")
                 yield db
             except BaseException:
                 await db.rollback()
@@ -284,7 +288,7 @@ class Store:
         )  # a batch under way may hold the user's rows: written first, then deleted
         key = self.user_key(user_id)
         self._events = [row for row in self._events if row[1] != key]
-        async with self.transaction() as db:
+        async with self.transaction() as db:  # after any write already waiting for the lock
             await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
             await db.execute("DELETE FROM events WHERE user_key = ?", (key,))
@@ -295,6 +299,8 @@ class Store:
             await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
             await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
+        # A write that was waiting for the lock and failed put its rows back: the user's go now too.
+        self._events = [row for row in self._events if row[1] != key]
         self._drafts.pop(user_id, None)
         self._prefs.pop(user_id, None)
 

@@ -53,6 +53,17 @@ def read_batch(path: Path) -> list[tuple[int, dict[str, Any]]]:
         for field in ("text", "kind"):
             if not isinstance(case.get(field), str) or not case[field].strip():
                 raise BadBatch(f"{path}:{number}: field {field!r} is missing or blank")
+        topic = case.get("topic")
+        if isinstance(topic, str):
+            case["topic"] = topic = [
+                topic
+            ]  # one topic may be written alone, as load_cases reads it
+        if topic is not None and not (
+            isinstance(topic, list) and all(isinstance(t, str) for t in topic)
+        ):
+            raise BadBatch(f"{path}:{number}: field 'topic' is not a list of topic ids")
+        if case.get("place") is not None and not isinstance(case["place"], str):
+            raise BadBatch(f"{path}:{number}: field 'place' is not a place id")
         cases.append((number, case))
     return cases
 
@@ -77,6 +88,8 @@ def split(argv: list[str]) -> None:
         "--out", type=Path, default=REAL, help="where the batches are (tests: a copy)"
     )
     args = parser.parse_args(argv)
+    if not args.out.is_dir():
+        raise BadBatch(f"{args.out}: no such folder")
     outputs = {half: args.out / f"{half}-{args.name}.jsonl" for half in ("held-out", "tune")}
     for path in outputs.values():
         if path.exists():
@@ -102,6 +115,8 @@ def split(argv: list[str]) -> None:
             groups[(written if written in OURS else "other", case["kind"] == "fallback")].append(
                 case
             )
+    if not groups:
+        raise BadBatch("no new question to split: every line is left out above")
     rng = random.Random(args.seed)
     halves: dict[str, list[dict[str, Any]]] = {"held-out": [], "tune": []}
     for key in sorted(groups):
@@ -109,9 +124,13 @@ def split(argv: list[str]) -> None:
         rng.shuffle(group)
         for position, case in enumerate(group):
             halves["held-out" if position % 2 == 0 else "tune"].append(case)
+    drafts = {half: outputs[half].with_suffix(".partial") for half in halves}
+    for half, cases in halves.items():  # both halves written in full before either takes its name
+        text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+        drafts[half].write_text(text, "utf-8")
     for half, cases in halves.items():
+        drafts[half].replace(outputs[half])
         out = outputs[half]
-        out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8")
         print(f"{out}: {len(cases)} ({sum(c['kind'] == 'fallback' for c in cases)} out of scope)")
 
 

@@ -82,6 +82,14 @@ def test_bad_input_is_one_line_naming_file_and_line_and_nothing_is_written(
         "not-object.jsonl": (["[1, 2]"], ":1: not a JSON object"),
         "no-text.jsonl": ([{"kind": "faq"}], ":1: field 'text' is missing or blank"),
         "blank-kind.jsonl": ([{"text": "hi", "kind": " "}], ":1: field 'kind' is missing or blank"),
+        "topic-number.jsonl": (
+            [{"text": "hi", "kind": "faq", "topic": 5}],
+            ":1: field 'topic' is not a list of topic ids",
+        ),
+        "place-list.jsonl": (
+            [{"text": "hi", "kind": "place", "place": ["x"]}],
+            ":1: field 'place' is not a place id",
+        ),
     }
     for name, (lines, message) in cases.items():
         bad = _write(tmp_path / "new" / name, *lines)
@@ -92,4 +100,20 @@ def test_bad_input_is_one_line_naming_file_and_line_and_nothing_is_written(
         2,
         f"split_real: {tmp_path / 'absent.jsonl'}: cannot read it (FileNotFoundError)\n",
     )
-    assert sorted(p.name for p in tmp_path.glob("*-9.jsonl")) == []
+    nowhere = _split(tmp_path / "absent", good)
+    assert (nowhere.returncode, nowhere.stderr) == (
+        2,
+        f"split_real: {tmp_path / 'absent'}: no such folder\n",
+    )
+    assert sorted(p.name for p in tmp_path.glob("*-9.*")) == []
+
+
+def test_a_batch_already_split_under_another_name_is_refused(tmp_path: Path) -> None:
+    batch = _write(tmp_path / "new" / "batch.jsonl", _case("哪里换钱", "zh", "currency-exchange"))
+    assert _split(tmp_path, batch, name="9").returncode == 0
+    again = _split(tmp_path, batch, name="10")
+    assert (again.returncode, again.stderr.splitlines()[-1]) == (
+        2,
+        "split_real: no new question to split: every line is left out above",
+    )
+    assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["held-out-9.jsonl", "tune-9.jsonl"]

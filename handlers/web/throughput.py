@@ -1,10 +1,11 @@
-"""Requests per second and latency of the web API (`bench`): uvicorn on a loopback port, an httpx
-client in another process sending questions from knowledge/tests, as visitors' phones would, over
-keep-alive connections it writes by hand so that what is measured is the server."""
+"""Requests per second and latency of the web API (`bench`): uvicorn on a loopback port, a client in
+another process sending questions from knowledge/tests, as visitors' phones would, over keep-alive
+connections it writes by hand (not httpx) so that what is measured is the server."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import tempfile
@@ -65,7 +66,8 @@ class _Connection:
 
     async def close(self) -> None:
         self.writer.close()
-        await self.writer.wait_closed()
+        with contextlib.suppress(OSError):  # the server may have gone first
+            await self.writer.wait_closed()
 
 
 async def _load(
@@ -74,13 +76,12 @@ async def _load(
     """The client: `n` questions, CONCURRENCY in flight (the most it serves), or at a steady `rate` of new
     requests a second, as visitors arrive (open loop: each latency counts from when its request was due, so a
     server that falls behind shows it), over at most PACED_CONNECTIONS connections; (seconds, latencies in ms).
-    50 questions on each connection before the clock starts: connections open, caches filled."""
+    Before the clock starts, every connection is opened and 50 questions fill the caches."""
     samples: list[float] = []
-    connections = [
-        await _Connection.open(port)
-        for _ in range(CONCURRENCY if rate is None else PACED_CONNECTIONS)
-    ]
+    connections: list[_Connection] = []
     try:
+        for _ in range(CONCURRENCY if rate is None else PACED_CONNECTIONS):
+            connections.append(await _Connection.open(port))
         for text in texts[:50]:
             await connections[0].ask(text)
         queue = iter(range(n))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 import time
 from pathlib import Path
@@ -114,6 +116,45 @@ async def test_forget_while_a_batch_is_being_written_drops_the_users_rows_too(
     assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH // 2,)]
 
 
+async def test_a_cancelled_flush_neither_cancels_the_batch_under_way_nor_breaks_the_store(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    for n in range(EVENT_BATCH):  # the last one starts the background write
+        await store.log_event(n, "en", "faq", "ecny", f"question {n}")
+    flushing = asyncio.create_task(store.flush())  # as upkeep does, cancelled at shutdown
+    await asyncio.sleep(0)
+    flushing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await flushing
+    async with asyncio.timeout(10):  # a regression fails here rather than hanging the suite
+        await store.log_event(99, "en", "faq", "ecny", "after the cancel")
+        await store.forget(12345)
+        await store.close()
+    assert _on_disk(path, "SELECT COUNT(*) FROM events") == [(EVENT_BATCH + 1,)]
+
+
+async def test_forget_drops_the_users_rows_that_a_failed_write_puts_back(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "mine")
+    await store.log_event(2, "en", "faq", "ecny", "someone else's")
+    with sqlite3.connect(path) as other:
+        other.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'full'); END"
+        )
+    writing = asyncio.create_task(store.flush())
+    await asyncio.sleep(0)  # the write has taken both rows and holds the lock
+    await store.forget(1)
+    with pytest.raises(sqlite3.DatabaseError):
+        await writing
+    with sqlite3.connect(path) as other:
+        other.execute("DROP TRIGGER refuse")
+    await store.close()
+    assert _on_disk(path, "SELECT text FROM events") == [("someone else's",)]
+
+
 async def test_a_draft_is_on_disk_at_once_and_filing_drops_it(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
@@ -218,3 +259,24 @@ async def test_a_tap_that_fell_back_is_not_an_unanswered_question(tmp_path: Path
         ("where to change money", "en", 1),
     ]
     await store.close()
+
+
+async def test_a_write_cancelled_at_any_step_leaves_no_transaction_open(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.set_lang(1, "en")  # the connection is open
+    for turns in range(6):  # cancelled while BEGIN, the insert, or the commit waits for the thread
+        await store.log_event(turns, "en", "faq", "ecny", f"question {turns}")
+        writing = asyncio.create_task(store.flush())
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        writing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writing
+    async with asyncio.timeout(10):
+        await store.set_lang(2, "ko")  # a write after them all works
+        await store.close()
+    assert _on_disk(path, "SELECT user_id, lang FROM users ORDER BY user_id") == [
+        (1, "en"),
+        (2, "ko"),
+    ]
