@@ -53,12 +53,19 @@ class StoreRecorder:
         if self._failed:
             return
         try:
-            self._runner.run(self._store.log_event(TERMINAL_USER, lang, kind, topic, text))
+            self._runner.run(self._record(lang, kind, topic, text))
         except (sqlite3.Error, OSError) as exc:
             self._failed = True
             self.warn.write(
                 f"payhelp: questions are not recorded: cannot use the database {self.path} (DATABASE_PATH): {exc}\n"
             )
+
+    async def _record(self, lang: str, kind: str, topic: str | None, text: str | None) -> None:
+        """Log the question, and wait for a batch it started: the chat's loop runs only during a call."""
+        await self._store.log_event(TERMINAL_USER, lang, kind, topic, text)
+        await self._store.written()
+        if self._store.write_error is not None:
+            raise self._store.write_error
 
     def close(self) -> None:
         """Write what is kept in memory and close the database."""

@@ -103,6 +103,7 @@ class Store:
         ] = []  # statistics not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
         self._background: asyncio.Task[None] | None = None  # a batch of statistics being written
+        self.write_error: Exception | None = None  # why the last background write failed, if it did
 
     async def db(self) -> aiosqlite.Connection:
         """The open connection, creating the schema the first time."""
@@ -127,9 +128,9 @@ class Store:
         if self._db is not None:
             try:
                 await self.flush()
-            except Exception:
-                log.exception(
-                    "could not write %d statistics line(s) at shutdown", len(self._events)
+            except Exception as exc:  # one line: a full disk at shutdown is no programming error
+                log.warning(
+                    "could not write %d statistics line(s) at shutdown: %s", len(self._events), exc
                 )
             finally:
                 await self._db.close()
@@ -218,12 +219,17 @@ class Store:
             self._background = asyncio.create_task(self._write_in_background())
 
     async def _write_in_background(self) -> None:
-        """One batch written off the answer's path; a failure keeps the rows for the next write and is logged."""
+        """One batch written off the answer's path; a failure keeps the rows for the next write, is logged in
+        one line and kept in `write_error` for a channel that tells its user (the terminal chat)."""
         try:
             await self._write_events()
-        except Exception:
-            log.exception(
-                "could not write %d statistics line(s); kept for the next try", len(self._events)
+            self.write_error = None
+        except Exception as exc:
+            self.write_error = exc
+            log.warning(
+                "could not write %d statistics line(s), kept for the next try: %s",
+                len(self._events),
+                exc,
             )
 
     async def written(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import figures
+from bot.chat import StoreRecorder
 from bot.figures import Period
 from bot.migrations import STEPS, TABLES
 from bot.question import tap
@@ -280,3 +283,24 @@ async def test_a_write_cancelled_at_any_step_leaves_no_transaction_open(tmp_path
         (1, "en"),
         (2, "ko"),
     ]
+
+
+def test_the_terminal_chat_says_in_one_line_once_that_its_questions_cannot_be_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    warn = io.StringIO()
+    recorder = StoreRecorder(path, warn)
+    recorder("en", "faq", "ecny", "first")  # the database is open and ready
+    with sqlite3.connect(path) as other:
+        other.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'full'); END"
+        )
+    with caplog.at_level(logging.WARNING):
+        for n in range(2 * EVENT_BATCH):
+            recorder("en", "faq", "ecny", f"question {n}")
+        recorder.close()
+    assert warn.getvalue() == (
+        f"payhelp: questions are not recorded: cannot use the database {path} (DATABASE_PATH): full\n"
+    )
+    assert [record.exc_info for record in caplog.records] == [None] * len(caplog.records)
