@@ -54,12 +54,16 @@ class _Connection:
         status, *headers = (
             (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         )
-        length = next(
+        lengths = [
             int(line.split(":", 1)[1])
             for line in headers
             if line.lower().startswith("content-length:")
-        )
-        reply = await self.reader.readexactly(length)
+        ]
+        if (
+            not lengths
+        ):  # uvicorn sends one with every JSON reply; anything else is not what we measure
+            raise RuntimeError(f"{status}: no Content-Length")
+        reply = await self.reader.readexactly(lengths[0])
         if status.split(" ")[1] != "200":
             raise RuntimeError(f"{status}: {reply[:200]!r}")
         return reply
