@@ -289,11 +289,10 @@ class Store:
     async def forget(self, user_id: int) -> None:
         """Delete what we keep about a user; complaints stay for supervisors but lose the user id."""
         await self.db()
-        await (
-            self.written()
-        )  # a batch under way may hold the user's rows: written first, then deleted
+        # A batch under way may hold the user's rows: written first, then deleted.
+        await self.written()
         key = self.user_key(user_id)
-        self._events = [row for row in self._events if row[1] != key]
+        self._drop_events(key)
         async with self.transaction() as db:  # after any write already waiting for the lock
             await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM feedback WHERE user_key = ?", (key,))
@@ -305,10 +304,13 @@ class Store:
             await db.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
             await db.execute("UPDATE complaints SET user_id = NULL WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM complaint_drafts WHERE user_id = ?", (user_id,))
-        # A write that was waiting for the lock and failed put its rows back: the user's go now too.
-        self._events = [row for row in self._events if row[1] != key]
+        self._drop_events(key)  # rows a write waiting for the lock took, failed on and put back
         self._drafts.pop(user_id, None)
         self._prefs.pop(user_id, None)
+
+    def _drop_events(self, key: str) -> None:
+        """Statistics of one user (by HMAC) not yet written: gone."""
+        self._events = [row for row in self._events if row[1] != key]
 
     async def purge(self, days: int) -> int:
         """Delete statistics and feedback older than `days`; returns how many rows went."""
