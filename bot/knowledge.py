@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.asked import Asked, load_asked
 from bot.contract import LANGUAGES, UI, UI_KEYS
 from bot.crosscheck import Collector, Entries, Entry, Problem, check_regression_files, cross_check
 from bot.schema import Country, Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
@@ -32,6 +33,9 @@ class Knowledge:
     countries: Mapping[str, Country] = field(
         default_factory=lambda: MappingProxyType({})
     )  # knowledge/countries.yaml: where paying is ours (the mainland) and where it is not
+    asked: tuple[
+        Asked, ...
+    ] = ()  # knowledge/asked.jsonl: real questions, examples for the meaning only
     root: Path = Path(".")
 
     def examples(self) -> list[tuple[str, str]]:
@@ -97,6 +101,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         check_regression_files(
             collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places}
         )
+    asked = load_asked(collect, root, {t.id for t, *_ in topics}) if not collect.unreadable else ()
     errors = [p for p in collect.problems if p.severity == "error"]
     if errors:
         return None, sorted(collect.problems)
@@ -109,6 +114,7 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         kinds=MappingProxyType({k.id: k for k, *_ in kinds}),
         needs=needs,
         countries=MappingProxyType({c.id: c for c, *_ in countries}),
+        asked=asked,
         root=root,
     )
     return snapshot, sorted(collect.problems)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.knowledge import Knowledge
+from bot.question import focus
 from bot.settings import Settings
 from bot.text import is_cjk
 
@@ -312,8 +313,9 @@ def clip(text: str, budget: float = QUERY_BUDGET) -> str:
 
 
 def examples(kb: Knowledge) -> list[tuple[str, str]]:
-    """(target, example question) for every topic and intent, in every language."""
-    return kb.examples()
+    """(target, example question) for every topic and intent, in every language, then the asking part of
+    every real question people asked (bot/asked.py: the meaning reads them, the words do not)."""
+    return kb.examples() + [(asked.topic, focus(asked.text)) for asked in kb.asked]
 
 
 def semantic_of(settings: Settings) -> Semantic | None:

@@ -1,11 +1,13 @@
 """Figures on the real tuning halves as if they were unseen: the knowledge without the examples written for
-their misses.
+their misses, and each half answered without its own questions among the real examples (knowledge/asked.jsonl).
 
 Examples were written, in our own words, for the tuning halves' misses (commits in MISS_EXAMPLES). Since then
 those halves score far above the halves kept out of tuning (79.5 against 55.1% top-1 on 2026-12-06). So they stopped
 standing for new questions. This script builds a copy of knowledge/ without those examples, and reports the
 written and real tuning sets on it, so a method change (weights, thresholds, rules) can be chosen on
-questions that behave like unseen ones. It reads the tuning halves only (bot.kbtools.real_files).
+questions that behave like unseen ones. Each tuning half is also a source of real examples (bot/asked.py); it is
+answered with the other halves' only, so the figures say what the examples do for questions they do not contain.
+Pooled figures over all halves close the report. It reads the tuning halves only (bot.kbtools.real_files).
 
 Run: .venv/bin/python scripts/unseen.py [--set offer_margin=0.015 ...]; needs the git history (a clone has it).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import shutil
 import subprocess
 import sys
@@ -24,9 +27,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.evaluation import evaluate, load_cases
+from bot.evaluation import Outcome, Report, evaluate, load_cases
 from bot.kbtools import real_files, tuning_files
-from bot.knowledge import require_knowledge
+from bot.knowledge import Knowledge, require_knowledge
+from bot.matcher import Matcher
 from bot.responder import Responder
 from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
 from bot.settings import BUNDLED_KNOWLEDGE
@@ -92,6 +96,16 @@ def without_miss_examples(out: Path) -> int:
     return dropped
 
 
+def without_own(kb: Knowledge, half: Path) -> Knowledge:
+    """`kb` without the real examples that are questions of `half` (a tuning half answered as if unseen)."""
+    own = {
+        json.loads(line)["text"]
+        for line in half.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+    return dataclasses.replace(kb, asked=tuple(a for a in kb.asked if a.text not in own))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -105,17 +119,27 @@ def main() -> None:
         print(f"{without_miss_examples(root)} examples written for tuning misses left out")
         kb = require_knowledge(root)
         cache = VectorCache(CACHE)
-        index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(kb), memo=0)
-        index.build()
-        responder = Responder(kb, thresholds=limits, semantic=index)
-        sets = {"written": tuning_files(BUNDLED_KNOWLEDGE / "tests")}
-        sets.update({p.stem: [p] for p in real_files(BUNDLED_KNOWLEDGE / "tests")})
-        for name, paths in sets.items():
+        matcher = Matcher(kb)  # the words do not read the real examples: one for every half
+        tests = BUNDLED_KNOWLEDGE / "tests"
+        sets = {"written": (tuning_files(tests), kb)}
+        sets.update({p.stem: ([p], without_own(kb, p)) for p in real_files(tests)})
+        pooled: list[Outcome] = []
+        for name, (paths, known) in sets.items():
+            index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(known), memo=0)
+            index.build()
+            responder = Responder(known, thresholds=limits, matcher=matcher, semantic=index)
             cases = load_cases(paths)
             index.encoder.encode([c.text for c in cases])
-            figures = evaluate(cases, responder.answer).figures()
-            shown = " ".join(f"{k} {100 * figures[k]:.1f}" for k in FIGURES)
-            print(f"{name:8} {len(cases):5} {shown}")
+            report = evaluate(cases, responder.answer)
+            pooled += report.outcomes if name != "written" else []
+            _show(name, report)
+        _show("pooled", Report(pooled))
+
+
+def _show(name: str, report: Report) -> None:
+    figures = report.figures()
+    shown = " ".join(f"{k} {100 * figures[k]:.1f}" for k in FIGURES)
+    print(f"{name:8} {len(report.outcomes):5} {shown}")
 
 
 if __name__ == "__main__":

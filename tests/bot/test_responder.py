@@ -233,8 +233,15 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        ("Tôi có thể đổi tiền ở sân bay không?", "currency-exchange"),
-        ("Wie bezahle ich in China ohne WeChat?", "mobile-pay-setup"),
+        (
+            "gotta swap some euros for RMB asap — banks or those airport booths, which one's less of a ripoff?",
+            "currency-exchange",
+        ),
+        (
+            "Brother I am in supermarket, the cashier put my card 3 times and every time say declined, but I "
+            "have money in account. Why this happen??",
+            "card-problems",
+        ),
     ],
 )
 def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
