@@ -377,15 +377,16 @@ class Matcher:
 OFFERED = 3  # topics offered at most when the meaning alone says what a message is about
 
 
-def offered(
-    similarity: dict[str, float], topics: Iterable[str], margin: float = -math.inf
-) -> tuple[str, ...]:
-    """The topics nearest in meaning, best first, when the best is `margin` nearer than out-of-scope's
-    examples; () otherwise. Real questions the words miss are often clearly about paying in meaning only.
-    Without a margin: the nearest topics whatever they are (the buttons under a fallback)."""
+def offered(similarity: Mapping[str, float], topics: Iterable[str]) -> tuple[str, ...]:
+    """The topics nearest in meaning, best first, at most OFFERED (the buttons under a fallback); () without
+    the out-of-scope examples' similarity to compare them with."""
+    if OUT_OF_SCOPE not in similarity:
+        return ()
     known = sorted((t for t in topics if t in similarity), key=similarity.__getitem__, reverse=True)
-    if not known or OUT_OF_SCOPE not in similarity:
-        return ()
-    if similarity[known[0]] - similarity[OUT_OF_SCOPE] < margin:
-        return ()
     return tuple(known[:OFFERED])
+
+
+def clearly_nearer(similarity: Mapping[str, float], topic: str, margin: float) -> bool:
+    """`topic` is `margin` nearer in meaning than the out-of-scope examples: real questions the words miss are
+    often clearly about paying in meaning only, and then the nearest topics are a "did you mean"."""
+    return similarity[topic] - similarity[OUT_OF_SCOPE] >= margin

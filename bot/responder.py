@@ -8,7 +8,7 @@ from bot.abroad import Abroad
 from bot.answer import Answer, Kind, Query, Want
 from bot.knowledge import Knowledge
 from bot.language import SUPPORTED, Decision, decide
-from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, offered
+from bot.matcher import OUT_OF_SCOPE, Matcher, Scored, clearly_nearer, offered
 from bot.placecard import PlaceCards
 from bot.places import PlaceFinder, without_name
 from bot.question import focus
@@ -282,11 +282,11 @@ class Responder:
     ) -> Answer:
         """Where the words find nothing, the topics nearest in meaning as a "did you mean" when the message is
         clearly nearer to them than to the out-of-scope examples; otherwise the fallback."""
-        nearest = offered(similarity or {}, self.kb.topics, self.limits.offer_margin)
-        if nearest:
+        nearest = offered(similarity or {}, self.kb.topics)
+        if nearest and clearly_nearer(similarity or {}, nearest[0], self.limits.offer_margin):
             return self._offer(nearest, decision, score)
         # Not offered as "did you mean", but the buttons under the fallback are still the nearest topics.
-        return self._fallback(decision, score, related=offered(similarity or {}, self.kb.topics))
+        return self._fallback(decision, score, related=nearest)
 
     def faq(
         self,

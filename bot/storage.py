@@ -84,6 +84,11 @@ async def _prepare(db: aiosqlite.Connection) -> bytes:
     return str(key).encode()
 
 
+CLOSING_WRITES = (
+    3  # writes close() makes for statistics logged while it writes (answers still under way)
+)
+
+
 class Store:
     """One SQLite file; opened lazily, so handlers and tests need no start-up hook."""
 
@@ -127,7 +132,12 @@ class Store:
         """Write the statistics kept in memory and close the connection (safe to call twice; closes even when the write fails)."""
         if self._db is not None:
             try:
-                await self.flush()
+                for _ in range(
+                    CLOSING_WRITES
+                ):  # a message answered while the last rows are written: its too
+                    await self.flush()
+                    if not self._events:
+                        break
             except Exception as exc:  # one line: a full disk at shutdown is no programming error
                 log.warning(
                     "could not write %d statistics line(s) at shutdown: %s", len(self._events), exc

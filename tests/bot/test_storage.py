@@ -74,6 +74,22 @@ async def test_statistics_are_written_a_batch_at_a_time_in_the_background_and_on
     ]
 
 
+async def test_a_message_answered_while_close_writes_the_last_statistics_is_written_too(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "before close")
+    closing = asyncio.create_task(store.close())
+    await asyncio.sleep(0)  # close() is now waiting for its write
+    await store.log_event(2, "ko", "faq", "atm-foreign-card", "during close")
+    await closing
+    assert _on_disk(path, "SELECT text FROM events ORDER BY id") == [
+        ("before close",),
+        ("during close",),
+    ]
+
+
 async def test_a_failed_statistics_write_keeps_the_rows_for_the_next_try(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
