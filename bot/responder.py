@@ -212,8 +212,10 @@ class Responder:
         )
 
     def _conclusive(self, ranked: list[Scored]) -> bool:
-        """The words alone settle it: a clear winner by a wide margin, so encoding the sentence would change nothing."""
-        if not ranked:
+        """The words alone settle it: a clear winner by a wide margin, so encoding the sentence would change nothing.
+        Never "not about paying": the meaning may still find the topic of a question worded like a travel one
+        (2026-12-07, tuning halves: +2 one tap of 400, nothing else moved)."""
+        if not ranked or ranked[0].target == OUT_OF_SCOPE:
             return False
         second = ranked[1].score if len(ranked) > 1 else 0.0
         return (
