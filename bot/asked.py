@@ -4,21 +4,25 @@ Each line is a question as its author wrote it (a headline, a forum post, a stor
 the topic that answers it, its page's address and when it was gathered. The sentence vectors read them
 (bot/semantic.py); the words do not: long stories' words pulled the lexical matcher off (2026-12-07, real
 tuning halves, each judged without its own lines: +10 right and +9 one tap of 357 with the meaning only,
-but +13 wrong answers with the words too). A question of a held-out half is never one of them.
+but +13 wrong answers with the words too). No question of a held-out half, nor any question from the same
+page as one, is ever one of them: the held-out figures must stand for pages never seen.
 """
 
 from __future__ import annotations
 
-import json
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.crosscheck import Collector
+from bot.crosscheck import Collector, json_lines
 
 FILE = "asked.jsonl"  # in the knowledge folder
-HELD_OUT = "tests/real/held-out*.jsonl"  # questions that must never be examples (knowledge/tests/real/README.md)
+REAL = "real"  # the real questions' batches, in the knowledge's tests folder (knowledge/tests/real)
+TUNING_HALVES = "tune*.jsonl"  # may be examples
+HELD_OUT_HALVES = "held-out*.jsonl"  # never: measured only (knowledge/tests/real/README.md)
 
 
 class Asked(BaseModel):
@@ -33,49 +37,78 @@ class Asked(BaseModel):
     genre: str = ""  # forum, qa, blog, news-quote, headline, faq-page ...
     as_of: date  # when it was gathered
 
+    @field_validator("text")
+    @classmethod
+    def _says_something(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be blank")
+        return text
+
+
+def same_text(text: str) -> str:
+    """A question as compared with another: width, case and spacing do not make it a new one."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def same_page(url: str) -> str:
+    """A page address as compared with another: scheme, "www.", "m." and a final slash do not matter."""
+    return re.sub(r"^https?://(?:www\.|m\.)?", "", url.strip()).rstrip("/").casefold()
+
+
+class HeldOut:
+    """The held-out real questions beside a knowledge folder: their texts and their pages."""
+
+    def __init__(self, collect: Collector, root: Path) -> None:
+        self.texts: set[str] = set()
+        self.pages: set[str] = set()
+        for path in sorted((root / "tests" / REAL).glob(HELD_OUT_HALVES)):
+            for number, row in json_lines(collect, path):
+                text, url = row.get("text"), row.get("url")
+                if not isinstance(text, str):
+                    collect.add(path, number, "text", 'each line needs a "text"')
+                    continue
+                self.texts.add(same_text(text))
+                if isinstance(url, str):
+                    self.pages.add(same_page(url))
+
+    def why_not(self, text: str, url: str) -> str | None:
+        """Why a question may not be an example, or None when it may."""
+        if same_text(text) in self.texts:
+            return "a held-out question must never be an example"
+        if same_page(url) in self.pages:
+            return "a question from the same page as a held-out one must never be an example"
+        return None
+
 
 def load_asked(collect: Collector, root: Path, topic_ids: set[str]) -> tuple[Asked, ...]:
     """Every valid line of root/asked.jsonl (none when there is no such file); problems by file, line, field."""
     path = root / FILE
     if not path.exists():
         return ()
-    held_out = _held_out_texts(root)
-    found: list[Asked] = []
-    seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if not line.strip():
-            continue
+    held_out = HeldOut(collect, root)
+    found: dict[str, Asked] = {}
+    for number, row in json_lines(collect, path):
         try:
-            asked = Asked.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            collect.add(path, number, "line", f"not JSON ({exc.msg})")
-            continue
+            asked = Asked.model_validate(row)
         except ValidationError as exc:
             for error in exc.errors():
                 name = ".".join(str(part) for part in error["loc"]) or "line"
                 collect.add(path, number, name, error["msg"])
             continue
+        earlier = found.get(same_text(asked.text))
+        refused = held_out.why_not(asked.text, asked.url)
         if asked.topic not in topic_ids:
             collect.add(path, number, "topic", f"no topic {asked.topic!r}")
-        elif asked.text in held_out:
-            collect.add(path, number, "text", "a held-out question must never be an example")
-        elif asked.text in seen:
+        elif refused:
+            collect.add(path, number, "text", refused)
+        elif asked.as_of > date.today():
+            collect.add(path, number, "as_of", "in the future")
+        elif earlier is not None and earlier.topic != asked.topic:
+            collect.add(
+                path, number, "topic", f"an earlier line gives this question {earlier.topic}"
+            )
+        elif earlier is not None:
             collect.add(path, number, "text", "already on an earlier line", "warning")
         else:
-            seen.add(asked.text)
-            found.append(asked)
-    return tuple(found)
-
-
-def _held_out_texts(root: Path) -> set[str]:
-    """The texts of every held-out real question beside the knowledge (none in a folder without tests)."""
-    texts: set[str] = set()
-    for path in sorted(root.glob(HELD_OUT)):
-        for line in path.read_text(encoding="utf-8-sig").splitlines():
-            try:
-                case = json.loads(line) if line.strip() else None
-            except json.JSONDecodeError:
-                continue  # the regression checks report it
-            if isinstance(case, dict) and isinstance(case.get("text"), str):
-                texts.add(case["text"])
-    return texts
+            found[same_text(asked.text)] = asked
+    return tuple(found.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -283,15 +284,8 @@ def check_regression_files(
 ) -> None:
     """Regression questions must parse and name existing topics and places."""
     for path in sorted(folder.glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                case = json.loads(line)
-            except json.JSONDecodeError as exc:
-                collect.add(path, number, "line", f"not JSON ({exc.msg})")
-                continue
-            if not isinstance(case, dict) or not isinstance(case.get("text"), str):
+        for number, case in json_lines(collect, path):
+            if not isinstance(case.get("text"), str):
                 collect.add(path, number, "text", 'each line needs a "text"')
                 continue
             for ref in case.get("topic") or []:
@@ -299,3 +293,25 @@ def check_regression_files(
                     collect.add(path, number, "topic", f"no topic {ref!r}")
             if case.get("place") and case["place"] not in place_ids:
                 collect.add(path, number, "place", f"no place {case['place']!r}")
+
+
+def json_lines(collect: Collector, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of a JSON-lines file; a line that is not a JSON object, or a file that cannot be
+    read as UTF-8 text, is reported instead. Lines end at "\\n" only: a question may hold U+2028."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        collect.add(path, 1, "file", f"cannot be read as UTF-8 text ({exc})")
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            collect.add(path, number, "line", f"not JSON ({exc.msg})")
+            continue
+        if not isinstance(row, dict):
+            collect.add(path, number, "line", "each line must be a JSON object {...}")
+            continue
+        yield number, row

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+from bot.asked import HELD_OUT_HALVES, REAL, TUNING_HALVES
 from bot.contract import LANGUAGES
 from bot.engine import Engine
 from bot.evaluation import Report, evaluate, load_cases
@@ -24,7 +25,7 @@ def tuning_files(folder: Path) -> list[Path]:
 
 def real_files(folder: Path, held_out: bool = False) -> list[Path]:
     """The real questions' tuning halves of every batch (tune*.jsonl), or their held-out halves."""
-    return sorted((folder / "real").glob("held-out*.jsonl" if held_out else "tune*.jsonl"))
+    return sorted((folder / REAL).glob(HELD_OUT_HALVES if held_out else TUNING_HALVES))
 
 
 def check(root: Path, out: IO[str]) -> int:

@@ -132,12 +132,15 @@ class Store:
         """Write the statistics kept in memory and close the connection (safe to call twice; closes even when the write fails)."""
         if self._db is not None:
             try:
-                for _ in range(
-                    CLOSING_WRITES
-                ):  # a message answered while the last rows are written: its too
+                for _ in range(CLOSING_WRITES):  # a message answered meanwhile is written too
                     await self.flush()
                     if not self._events:
                         break
+                else:
+                    log.warning(
+                        "%d statistics line(s) still coming at shutdown, not written",
+                        len(self._events),
+                    )
             except Exception as exc:  # one line: a full disk at shutdown is no programming error
                 log.warning(
                     "could not write %d statistics line(s) at shutdown: %s", len(self._events), exc

@@ -1,9 +1,11 @@
 """Add the in-scope questions of real tuning halves to knowledge/asked.jsonl (examples for the meaning only).
 
 Each FAQ question becomes one line: its text as written, its first topic, its page address, the language it
-was written in and the date given. Out-of-scope and place questions are left out (real out-of-scope lines as
-examples lost 16 one-tap answers for 4 catches, 2026-12-07). A held-out half is refused: its questions must
-never be examples. A text already in the file is skipped, so running it twice adds nothing.
+was written in and the date given. Out-of-scope and place questions are left out (real out-of-scope
+questions as out-of-scope examples: -4 right, -16 one tap, +4 caught of 451, 2026-12-07). A question that a
+held-out half holds, or from the same page as one, is left out and counted: the held-out figures stand for
+pages never seen. A text already in the file is skipped, so running it twice adds nothing. Every line is
+checked as the bot will load it before the file is replaced; a bad one stops it with one line.
 
 Run: .venv/bin/python scripts/asked.py --as-of 2026-12-07 knowledge/tests/real/tune-6.jsonl
 """
@@ -11,6 +13,7 @@ Run: .venv/bin/python scripts/asked.py --as-of 2026-12-07 knowledge/tests/real/t
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import sys
@@ -18,74 +21,113 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ASKED = ROOT / "knowledge" / "asked.jsonl"
+from pydantic import ValidationError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.asked import FILE, HELD_OUT_HALVES, Asked, HeldOut, same_text
+from bot.crosscheck import Collector
+from bot.knowledge import require_knowledge
+from bot.settings import BUNDLED_KNOWLEDGE
 
 
-def lines_of(path: Path, as_of: str) -> list[str]:
-    """The JSON lines `path` adds (in-scope FAQ questions); exits with one line naming a bad line."""
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+def stop(message: str) -> None:
+    """One line on standard error, exit 1."""
+    sys.exit(f"scripts/asked.py: {message}")
+
+
+def rows_of(path: Path, as_of: str, topics: set[str]) -> list[Asked]:
+    """The in-scope FAQ questions of one tuning half, checked as the bot loads them."""
+    rows: list[Asked] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
         if not line.strip():
             continue
         try:
             case = json.loads(line)
         except json.JSONDecodeError as exc:
-            sys.exit(f"scripts/asked.py: {path}:{number}: not JSON ({exc.msg})")
-        if not isinstance(case, dict) or not isinstance(case.get("text"), str):
-            sys.exit(f'scripts/asked.py: {path}:{number}: text: each line needs a "text"')
-        topics = case.get("topic") or []
-        if case.get("kind") != "faq" or not topics:
+            stop(f"{path}:{number}: not JSON ({exc.msg})")
+        if not isinstance(case, dict):
+            stop(f"{path}:{number}: each line must be a JSON object")
+        labels = case.get("topic") or []
+        if case.get("kind") != "faq" or not labels:
             continue
-        if not case.get("url"):
-            sys.exit(
-                f"scripts/asked.py: {path}:{number}: url: a real question keeps its page address"
+        if not isinstance(labels, list) or labels[0] not in topics:
+            stop(f"{path}:{number}: topic: a list of topic ids is needed, not {labels!r}")
+        try:
+            rows.append(
+                Asked(
+                    text=case.get("text"),
+                    topic=labels[0],
+                    url=case.get("url"),
+                    wrote=case.get("wrote") or case.get("lang"),
+                    genre=case.get("genre") or "",
+                    as_of=as_of,
+                )
             )
-        row = {
-            "text": case["text"],
-            "topic": topics[0],
-            "url": case["url"],
-            "wrote": case.get("wrote") or case.get("lang"),
-            "genre": case.get("genre") or "",
-            "as_of": as_of,
-        }
-        out.append(json.dumps(row, ensure_ascii=False))
-    return out
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            stop(f"{path}:{number}: {'.'.join(map(str, error['loc']))}: {error['msg']}")
+    return rows
+
+
+def _line(asked: Asked) -> str:
+    """One JSON line, readable in every script; a line or paragraph separator inside a question is escaped,
+    so no reader that splits lines there cuts the question in two."""
+    text = json.dumps(asked.model_dump(mode="json"), ensure_ascii=False)
+    for separator in ("\u2028", "\u2029", "\x85"):
+        text = text.replace(separator, json.dumps(separator)[1:-1])
+    return text
 
 
 def main() -> None:
+    """Check the halves and the date, then add their questions to the file in one replace."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--as-of", required=True, help="when the questions were gathered (YYYY-MM-DD)"
     )
     parser.add_argument("files", nargs="+", type=Path, help="real tuning halves (tune*.jsonl)")
-    parser.add_argument("--out", type=Path, default=ASKED, help="the file to extend")
+    parser.add_argument(
+        "--out", type=Path, default=BUNDLED_KNOWLEDGE / FILE, help="the file to extend"
+    )
     args = parser.parse_args()
     try:
         as_of = date.fromisoformat(args.as_of).isoformat()
     except ValueError:
-        sys.exit(f"scripts/asked.py: --as-of {args.as_of!r} is not a date (YYYY-MM-DD)")
+        stop(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)")
     for path in args.files:
-        if path.name.startswith("held-out"):
-            sys.exit(
-                f"scripts/asked.py: {path} is a held-out half: its questions must never be examples"
-            )
+        if fnmatch.fnmatch(path.name, HELD_OUT_HALVES):
+            stop(f"{path} is a held-out half: its questions must never be examples")
         if not path.is_file():
-            sys.exit(f"scripts/asked.py: {path}: no such file")
-    existing = args.out.read_text(encoding="utf-8").splitlines() if args.out.exists() else []
-    known = {json.loads(line)["text"] for line in existing if line.strip()}
-    added = []
+            stop(f"{path}: no such file")
+    if not args.out.parent.is_dir():
+        stop(f"{args.out.parent}: no such folder")
+    held_out = HeldOut(Collector(BUNDLED_KNOWLEDGE), BUNDLED_KNOWLEDGE)
+    topics = set(require_knowledge(BUNDLED_KNOWLEDGE).topics)
+    existing = args.out.read_text(encoding="utf-8-sig").split("\n") if args.out.exists() else []
+    existing = [line for line in existing if line.strip()]
+    known = {same_text(json.loads(line)["text"]) for line in existing}
+    added: list[str] = []
+    refused = 0
     for path in args.files:
-        for row in lines_of(path, as_of):
-            text = json.loads(row)["text"]
-            if text not in known:
-                known.add(text)
-                added.append(row)
+        for asked in rows_of(path, as_of, topics):
+            if held_out.why_not(asked.text, asked.url):
+                refused += 1
+            elif same_text(asked.text) not in known:
+                known.add(same_text(asked.text))
+                added.append(_line(asked))
     handle, temporary = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write("".join(f"{line}\n" for line in [*existing, *added]))
-    os.replace(temporary, args.out)  # whole or not at all
-    print(f"{len(added)} question(s) added to {args.out} ({len(existing) + len(added)} in all)")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(f"{line}\n" for line in [*existing, *added]))
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the bot may run as another user
+        os.replace(temporary, args.out)  # whole or not at all
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    print(
+        f"{len(added)} question(s) added to {args.out} ({len(existing) + len(added)} in all); "
+        f"{refused} left out as held out or from a held-out question's page"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ by in or out of scope; the first of each shuffled group goes to the held-out hal
 Run: .venv/bin/python scripts/split_real.py --seed 20261207 --name 5 batch-a.jsonl batch-b.jsonl
 (writes knowledge/tests/real/tune-5.jsonl and held-out-5.jsonl). Measure held-out-N once, on arrival.
 A batch already split is never split again: a second split would move held-out questions into tuning.
+`--by-page` keeps the questions of one page in one half (the seventh batch on): the tuning halves' questions
+are examples for the meaning (knowledge/asked.jsonl), and a held-out question must come from a page never
+seen. Without it the split is line by line, as batches one to six were (and are reproduced).
 Bad input (a missing file, a line that is not a JSON object with text and kind) stops it with one line
 naming the file and line, before anything is written.
 """
@@ -23,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.asked import same_page
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 
@@ -85,6 +89,11 @@ def split(argv: list[str]) -> None:
     )
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument(
+        "--by-page",
+        action="store_true",
+        help="keep the questions of one page in one half (every batch from the seventh on)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=REAL, help="where the batches are (tests: a copy)"
     )
     args = parser.parse_args(argv)
@@ -119,11 +128,20 @@ def split(argv: list[str]) -> None:
         raise BadBatch("no new question to split: every line is left out above")
     rng = random.Random(args.seed)
     halves: dict[str, list[dict[str, Any]]] = {"held-out": [], "tune": []}
+    pages: dict[str, str] = {}  # with --by-page: the half a page's first question went to
     for key in sorted(groups):
         group = groups[key][:]
         rng.shuffle(group)
-        for position, case in enumerate(group):
-            halves["held-out" if position % 2 == 0 else "tune"].append(case)
+        position = 0
+        for case in group:
+            page = same_page(str(case.get("url") or "")) if args.by_page else ""
+            half = pages.get(page) if page else None
+            if half is None:
+                half = "held-out" if position % 2 == 0 else "tune"
+                position += 1
+            if page:
+                pages[page] = half
+            halves[half].append(case)
     drafts = {half: outputs[half].with_suffix(".partial") for half in halves}
     for half, cases in halves.items():  # both halves written in full before either takes its name
         text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)

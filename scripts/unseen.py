@@ -137,6 +137,7 @@ def main() -> None:
 
 
 def _show(name: str, report: Report) -> None:
+    """One row of figures: the set's name, its size and the four judged figures."""
     figures = report.figures()
     shown = " ".join(f"{k} {100 * figures[k]:.1f}" for k in FIGURES)
     print(f"{name:8} {len(report.outcomes):5} {shown}")

@@ -110,6 +110,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "tune-4.jsonl",
         "tune-5.jsonl",
         "tune-6.jsonl",
+        "tune-7.jsonl",
         "tune.jsonl",
     ]
     assert [p.name for p in real_files(real, held_out=True)] == [
@@ -118,6 +119,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "held-out-4.jsonl",
         "held-out-5.jsonl",
         "held-out-6.jsonl",
+        "held-out-7.jsonl",
         "held-out.jsonl",
     ]
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)

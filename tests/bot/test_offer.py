@@ -36,19 +36,23 @@ def test_offered_lists_the_nearest_topics_best_first_at_most_three() -> None:
 
 
 @pytest.mark.parametrize(
-    "similarity",
+    ("similarity", "nearest", "clearly"),
     [
-        {"currency-exchange": 0.90, "out-of-scope": 0.89},  # not clearly nearer than out of scope
-        {"currency-exchange": 0.90, "out-of-scope": 0.95},
-        {"currency-exchange": 0.90},  # nothing to compare with
-        {},
+        ({"currency-exchange": 0.90, "out-of-scope": 0.89}, ("currency-exchange",), False),
+        ({"currency-exchange": 0.90, "out-of-scope": 0.95}, ("currency-exchange",), False),
+        ({"currency-exchange": 0.90, "out-of-scope": 0.88}, ("currency-exchange",), True),
+        ({"currency-exchange": 0.90}, (), None),  # nothing to compare with: no buttons either
+        ({}, (), None),
     ],
 )
-def test_no_topic_is_clearly_nearer_without_a_margin_over_out_of_scope(
-    similarity: dict[str, float],
+def test_a_topic_is_clearly_nearer_only_with_a_margin_over_out_of_scope(
+    similarity: dict[str, float], nearest: tuple[str, ...], clearly: bool | None
 ) -> None:
-    nearest = offered(similarity, TOPICS)
-    assert not (nearest and clearly_nearer(similarity, nearest[0], 0.02))
+    found = offered(similarity, TOPICS)
+    assert (found, clearly_nearer(similarity, found[0], 0.02) if found else None) == (
+        nearest,
+        clearly,
+    )
 
 
 def strict(engine: Engine, offer_margin: float) -> Responder:

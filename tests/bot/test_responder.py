@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from bot.answer import Query
 from bot.engine import Engine
+from bot.thresholds import Thresholds
 
 
 def ask(engine: Engine, text: str, hint: str | None = None, **extra: object):
@@ -262,3 +263,16 @@ def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back
         topic,
         "fallback",
     )
+
+
+def test_the_words_alone_never_settle_that_a_message_is_not_about_paying(engine: Engine) -> None:
+    """The words take "how much cash for a trip to China" for travel, sure and far ahead of any topic; the
+    meaning is still read, and it finds the payment topics (before 2026-12-07: a fallback, no encode)."""
+    text = "中国旅游需要带多少现金"
+    words = engine.responder.matcher.rank(text)
+    assert (words[0].target, words[0].score - words[1].score >= Thresholds().conclusive_margin) == (
+        "out-of-scope",
+        True,
+    )
+    answer = ask(engine, text)
+    assert (answer.kind, answer.suggestions[0]) == ("clarify", "payment-overview")
