@@ -36,7 +36,7 @@ def stop(message: str) -> None:
     sys.exit(f"scripts/asked.py: {message}")
 
 
-def rows_of(path: Path, as_of: str, topics: set[str]) -> list[Asked]:
+def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
     """The in-scope FAQ questions of one tuning half, checked as the bot loads them."""
     rows: list[Asked] = []
     for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
@@ -91,7 +91,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     try:
-        as_of = date.fromisoformat(args.as_of).isoformat()
+        as_of = date.fromisoformat(args.as_of)
     except ValueError:
         stop(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)")
     for path in args.files:

@@ -143,13 +143,13 @@ def split(argv: list[str]) -> None:
                 pages[page] = half
             halves[half].append(case)
     drafts = {half: outputs[half].with_suffix(".partial") for half in halves}
-    for half, cases in halves.items():  # both halves written in full before either takes its name
-        text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+    for half, chosen in halves.items():  # both halves written in full before either takes its name
+        text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chosen)
         drafts[half].write_text(text, "utf-8")
-    for half, cases in halves.items():
+    for half, chosen in halves.items():
         drafts[half].replace(outputs[half])
         out = outputs[half]
-        print(f"{out}: {len(cases)} ({sum(c['kind'] == 'fallback' for c in cases)} out of scope)")
+        print(f"{out}: {len(chosen)} ({sum(c['kind'] == 'fallback' for c in chosen)} out of scope)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import itertools
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,9 +30,11 @@ from bot.thresholds import Thresholds
 CACHE = Path(".payhelp-cache/vectors.sqlite3")
 
 
-def objective(figures: dict) -> float:
+def objective(figures: dict[str, Any]) -> float:
     """Top-1, penalising confident wrong answers three times and missed fallbacks once."""
-    return figures["top1"] - 3 * figures["answered_but_wrong"] + 0.5 * figures["fallback_precision"]
+    return float(
+        figures["top1"] - 3 * figures["answered_but_wrong"] + 0.5 * figures["fallback_precision"]
+    )
 
 
 def halves(cases: list[Case], seed: int = 7) -> tuple[list[Case], list[Case]]:
@@ -62,7 +65,7 @@ def main() -> None:
 
     def score(
         weights: Weights, limits: Thresholds, cases: list[Case], semantic: bool = True
-    ) -> dict:
+    ) -> dict[str, Any]:
         responder = Responder(
             kb,
             thresholds=limits,
