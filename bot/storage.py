@@ -84,9 +84,8 @@ async def _prepare(db: aiosqlite.Connection) -> bytes:
     return str(key).encode()
 
 
-CLOSING_WRITES = (
-    3  # writes close() makes for statistics logged while it writes (answers still under way)
-)
+# Writes close() makes for statistics logged while it writes (answers still under way).
+CLOSING_WRITES = 3
 
 
 class Store:
@@ -100,15 +99,12 @@ class Store:
         # Write-through caches, bounded by construction: the most recent CACHED_USERS users.
         self._prefs: LRUCache[int, Prefs] = LRUCache(CACHED_USERS)  # one read per user while cached
         self._keys: LRUCache[int, str] = LRUCache(CACHED_USERS)  # HMACs of user ids
-        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(
-            CACHED_USERS
-        )  # (draft, when saved)
-        self._events: list[
-            tuple[str, str, str, str, str | None, str]
-        ] = []  # statistics not yet written
+        self._drafts: LRUCache[int, tuple[Draft, float] | None] = LRUCache(CACHED_USERS)
+        self._events: list[tuple[str, str, str, str, str | None, str]] = []  # not yet written
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
         self._background: asyncio.Task[None] | None = None  # a batch of statistics being written
         self.write_error: Exception | None = None  # why the last background write failed, if it did
+        self._closed = False  # close() was called: a later statistics line closes the store again
 
     async def db(self) -> aiosqlite.Connection:
         """The open connection, creating the schema the first time."""
@@ -120,10 +116,8 @@ class Store:
                     db = await _connect(self.path)
                     try:
                         self._key = await _prepare(db)
-                    except BaseException:
-                        await (
-                            db.close()
-                        )  # else aiosqlite's thread keeps the process alive (a CLI would hang)
+                    except BaseException:  # closed, or aiosqlite's thread keeps the process alive
+                        await db.close()
                         raise
                     self._db = db
         return self._db
@@ -148,6 +142,7 @@ class Store:
             finally:
                 await self._db.close()
                 self._db = None
+                self._closed = True
 
     def user_key(self, user_id: int) -> str:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
@@ -224,8 +219,14 @@ class Store:
         SQLite thread (2026-12-07, 8 requests in flight). A crash loses at most one batch of statistics, never a
         user's choice, feedback, ticket or complaint, which are committed before the user is told.
         """
-        await self.db()  # the HMAC key is read with the connection
+        late = (
+            self._closed
+        )  # answered after close(): written and closed again, or aiosqlite's thread
+        await self.db()  # (not a daemon) would keep the process from exiting
         self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
+        if late:
+            await self.close()
+            return
         if len(self._events) >= EVENT_BATCH and (
             self._background is None or self._background.done()
         ):

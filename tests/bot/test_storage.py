@@ -90,6 +90,20 @@ async def test_a_message_answered_while_close_writes_the_last_statistics_is_writ
     ]
 
 
+async def test_a_message_answered_after_close_is_written_and_the_store_is_closed_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "before close")
+    await store.close()
+    await store.log_event(2, "ru", "faq", "ecny", "after close")
+    assert (store._db, _on_disk(path, "SELECT text FROM events ORDER BY id")) == (
+        None,
+        [("before close",), ("after close",)],
+    )
+
+
 async def test_a_failed_statistics_write_keeps_the_rows_for_the_next_try(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     store = Store(path)
