@@ -27,6 +27,14 @@ def _on_disk(path: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+async def _one_line(tmp_path: Path) -> tuple[Path, Store]:
+    """A store that has logged one statistics line, "before close"."""
+    path = tmp_path / "s.sqlite3"
+    store = Store(path)
+    await store.log_event(1, "en", "faq", "ecny", "before close")
+    return path, store
+
+
 async def test_update_ids_are_on_disk_before_the_answer(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     try:
@@ -77,9 +85,7 @@ async def test_statistics_are_written_a_batch_at_a_time_in_the_background_and_on
 async def test_a_message_answered_while_close_writes_the_last_statistics_is_written_too(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "s.sqlite3"
-    store = Store(path)
-    await store.log_event(1, "en", "faq", "ecny", "before close")
+    path, store = await _one_line(tmp_path)
     closing = asyncio.create_task(store.close())
     await asyncio.sleep(0)  # close() is now waiting for its write
     await store.log_event(2, "ko", "faq", "atm-foreign-card", "during close")
@@ -93,9 +99,7 @@ async def test_a_message_answered_while_close_writes_the_last_statistics_is_writ
 async def test_a_message_answered_after_close_is_written_and_the_store_is_closed_again(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "s.sqlite3"
-    store = Store(path)
-    await store.log_event(1, "en", "faq", "ecny", "before close")
+    path, store = await _one_line(tmp_path)
     await store.close()
     await store.log_event(2, "ru", "faq", "ecny", "after close")
     assert (store._db, _on_disk(path, "SELECT text FROM events ORDER BY id")) == (
