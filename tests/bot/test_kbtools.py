@@ -111,6 +111,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "tune-5.jsonl",
         "tune-6.jsonl",
         "tune-7.jsonl",
+        "tune-8.jsonl",
         "tune.jsonl",
     ]
     assert [p.name for p in real_files(real, held_out=True)] == [
@@ -120,6 +121,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "held-out-5.jsonl",
         "held-out-6.jsonl",
         "held-out-7.jsonl",
+        "held-out-8.jsonl",
         "held-out.jsonl",
     ]
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)
