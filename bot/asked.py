@@ -52,7 +52,9 @@ def same_text(text: str) -> str:
 
 def same_page(url: str) -> str:
     """A page address as compared with another: scheme, "www.", "m." and a final slash do not matter."""
-    return re.sub(r"^https?://(?:www\.|m\.)?", "", url.strip()).rstrip("/").casefold()
+    page = re.sub(r"^https?://(?:www\.|m\.)?", "", url.strip().split("#")[0]).rstrip("/").casefold()
+    host, _, rest = page.partition("/")
+    return host.rstrip(".") + ("/" + rest if rest else "")
 
 
 class HeldOut:
@@ -80,7 +82,9 @@ class HeldOut:
         return None
 
 
-def load_asked(collect: Collector, root: Path, topic_ids: set[str]) -> tuple[Asked, ...]:
+def load_asked(
+    collect: Collector, root: Path, topic_ids: set[str], today: date | None = None
+) -> tuple[Asked, ...]:
     """Every valid line of root/asked.jsonl (none when there is no such file); problems by file, line, field."""
     path = root / FILE
     if not path.exists():
@@ -101,7 +105,7 @@ def load_asked(collect: Collector, root: Path, topic_ids: set[str]) -> tuple[Ask
             collect.add(path, number, "topic", f"no topic {asked.topic!r}")
         elif refused:
             collect.add(path, number, "text", refused)
-        elif asked.as_of > date.today():
+        elif asked.as_of > (today or date.today()):
             collect.add(path, number, "as_of", "in the future")
         elif earlier is not None and earlier.topic != asked.topic:
             collect.add(

@@ -315,3 +315,12 @@ def json_lines(collect: Collector, path: Path) -> Iterator[tuple[int, dict[str, 
             collect.add(path, number, "line", "each line must be a JSON object {...}")
             continue
         yield number, row
+
+
+def json_line(value: object) -> str:
+    """One JSON line as json_lines reads it back: readable text, with a line or paragraph separator inside a
+    string escaped, so no reader that splits lines there (str.splitlines) cuts the line in two."""
+    text = json.dumps(value, ensure_ascii=False)
+    for separator in ("\u2028", "\u2029", "\x85"):
+        text = text.replace(separator, json.dumps(separator)[1:-1])
+    return text

@@ -101,7 +101,11 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         check_regression_files(
             collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places}
         )
-    asked = load_asked(collect, root, {t.id for t, *_ in topics}) if not collect.unreadable else ()
+    asked = (
+        load_asked(collect, root, {t.id for t, *_ in topics}, today)
+        if not collect.unreadable
+        else ()
+    )
     errors = [p for p in collect.problems if p.severity == "error"]
     if errors:
         return None, sorted(collect.problems)

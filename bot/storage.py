@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,11 +16,18 @@ from pathlib import Path
 import aiosqlite
 from cachetools import LRUCache
 
-from bot.migrations import migrate
+from bot.database import connect, prepare
 
 log = logging.getLogger(__name__)
+INSERT_EVENT = (
+    "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)"
+)
 EVENT_BATCH = 50
 CACHED_USERS = 100_000
+
+
+class StoreClosed(RuntimeError):
+    """The store was used after close(): the process is shutting down."""
 
 
 @dataclass(frozen=True)
@@ -54,36 +60,6 @@ def _ago(minutes: int) -> str:
     return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
-async def _connect(path: str) -> aiosqlite.Connection:
-    """Open the database; when that fails, wait for aiosqlite's worker thread to end before raising.
-
-    aiosqlite stops the thread without waiting for it, so a short-lived caller (a CLI command) could
-    close its event loop first and the thread would print a traceback into the one-line error.
-    """
-    connection = aiosqlite.connect(path, timeout=2.0, isolation_level=None)
-    try:
-        return await connection
-    except Exception:
-        thread = getattr(connection, "_thread", None)
-        if thread is not None:
-            await asyncio.to_thread(thread.join, 2.0)
-        raise
-
-
-async def _prepare(db: aiosqlite.Connection) -> bytes:
-    """Set the pragmas, bring the schema up to date, and return the HMAC key (made once per database)."""
-    await db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
-    await db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill; cheaper commits
-    await migrate(db)
-    row = await (await db.execute("SELECT value FROM meta WHERE key = 'hmac_key'")).fetchone()
-    if row is None:
-        key = secrets.token_hex(32)
-        await db.execute("INSERT INTO meta (key, value) VALUES ('hmac_key', ?)", (key,))
-    else:
-        key = row[0]
-    return str(key).encode()
-
-
 # Writes close() makes for statistics logged while it writes (answers still under way).
 CLOSING_WRITES = 3
 
@@ -104,18 +80,21 @@ class Store:
         self._writing = asyncio.Lock()  # one write (or one multi-statement transaction) at a time
         self._background: asyncio.Task[None] | None = None  # a batch of statistics being written
         self.write_error: Exception | None = None  # why the last background write failed, if it did
-        self._closed = False  # close() was called: a later statistics line closes the store again
+        self._closed = False  # close() was called: only statistics lines are still taken
 
     async def db(self) -> aiosqlite.Connection:
-        """The open connection, creating the schema the first time."""
+        """The open connection, creating the schema the first time; refused after close(), since a connection
+        opened then would never be closed and aiosqlite's worker (not a daemon thread) would keep the process."""
+        if self._closed:
+            raise StoreClosed(f"{self.path}: the store is closed (shutting down)")
         if self._db is None:
             async with self._lock:
                 if self._db is None:
                     # Autocommit: a single statement is committed by itself, one trip to the SQLite thread;
                     # several statements that belong together run in an explicit transaction (transaction()).
-                    db = await _connect(self.path)
+                    db = await connect(self.path)
                     try:
-                        self._key = await _prepare(db)
+                        self._key = await prepare(db)
                     except BaseException:  # closed, or aiosqlite's thread keeps the process alive
                         await db.close()
                         raise
@@ -124,7 +103,9 @@ class Store:
 
     async def close(self) -> None:
         """Write the statistics kept in memory and close the connection (safe to call twice; closes even when the write fails)."""
-        if self._db is not None:
+        if self._db is None:
+            self._closed = True
+        else:
             try:
                 for _ in range(CLOSING_WRITES):  # a message answered meanwhile is written too
                     await self.flush()
@@ -140,9 +121,9 @@ class Store:
                     "could not write %d statistics line(s) at shutdown: %s", len(self._events), exc
                 )
             finally:
+                self._closed = True  # from here a late line goes on a connection of its own
                 await self._db.close()
                 self._db = None
-                self._closed = True
 
     def user_key(self, user_id: int) -> str:
         """An HMAC of the user id: logs and statistics never keep the raw id."""
@@ -219,18 +200,28 @@ class Store:
         SQLite thread (2026-12-07, 8 requests in flight). A crash loses at most one batch of statistics, never a
         user's choice, feedback, ticket or complaint, which are committed before the user is told.
         """
-        late = (
-            self._closed
-        )  # answered after close(): written and closed again, or aiosqlite's thread
-        await self.db()  # (not a daemon) would keep the process from exiting
-        self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
-        if late:
-            await self.close()
+        if self._closed:  # an answer finished after close(): its line on a connection of its own
+            await self._write_late(user_id, lang, kind, topic, text)
             return
+        await self.db()  # the HMAC key is read with the connection
+        self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
         if len(self._events) >= EVENT_BATCH and (
             self._background is None or self._background.done()
         ):
             self._background = asyncio.create_task(self._write_in_background())
+
+    async def _write_late(
+        self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None
+    ) -> None:
+        """One statistics line written after close() on a connection closed at once: none is lost, and no
+        connection is left open to keep a stopping process alive."""
+        db = await connect(self.path)
+        try:
+            self._key = self._key or await prepare(db)
+            row = (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500])
+            await db.execute(INSERT_EVENT, row)
+        finally:
+            await db.close()
 
     async def _write_in_background(self) -> None:
         """One batch written off the answer's path; a failure keeps the rows for the next write, is logged in
@@ -264,10 +255,7 @@ class Store:
         rows, self._events = self._events, []
         try:
             async with self.transaction() as db:
-                await db.executemany(
-                    "INSERT INTO events (ts, user_key, lang, kind, topic, text) VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                await db.executemany(INSERT_EVENT, rows)
         except Exception:
             self._events = rows + self._events  # kept for the next try
             raise

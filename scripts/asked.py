@@ -26,7 +26,7 @@ from pydantic import ValidationError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asked import FILE, HELD_OUT_HALVES, Asked, HeldOut, same_text
-from bot.crosscheck import Collector
+from bot.crosscheck import Collector, json_line
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 
@@ -73,10 +73,7 @@ def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
 def _line(asked: Asked) -> str:
     """One JSON line, readable in every script; a line or paragraph separator inside a question is escaped,
     so no reader that splits lines there cuts the question in two."""
-    text = json.dumps(asked.model_dump(mode="json"), ensure_ascii=False)
-    for separator in ("\u2028", "\u2029", "\x85"):
-        text = text.replace(separator, json.dumps(separator)[1:-1])
-    return text
+    return json_line(asked.model_dump(mode="json"))
 
 
 def main() -> None:
@@ -94,6 +91,8 @@ def main() -> None:
         as_of = date.fromisoformat(args.as_of)
     except ValueError:
         stop(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)")
+    if as_of > date.today():
+        stop(f"--as-of {args.as_of}: in the future (the bot refuses such a line)")
     for path in args.files:
         if fnmatch.fnmatch(path.name, HELD_OUT_HALVES):
             stop(f"{path} is a held-out half: its questions must never be examples")

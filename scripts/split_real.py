@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asked import same_page
+from bot.crosscheck import json_line
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 
@@ -107,9 +108,11 @@ def split(argv: list[str]) -> None:
         (path, read_batch(path)) for path in args.files
     ]  # every file checked before any is used
     kb = require_knowledge(BUNDLED_KNOWLEDGE)
-    seen = {
-        case["text"].strip() for path in args.out.glob("*.jsonl") for _, case in read_batch(path)
-    }
+    earlier = [case for path in args.out.glob("*.jsonl") for _, case in read_batch(path)]
+    seen = {case["text"].strip() for case in earlier}
+    # --by-page: a page an earlier batch used gives no new line (its held-out questions would stand beside
+    # examples from their own page, which bot/asked.py refuses)
+    used = {same_page(str(case.get("url") or "")) for case in earlier} if args.by_page else set()
     groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     for path, cases in batches:
         for number, case in cases:
@@ -118,6 +121,9 @@ def split(argv: list[str]) -> None:
                 unknown.append(case.get("place"))
             if unknown or case["text"].strip() in seen:
                 print(f"{path}:{number}: left out ({unknown or 'already in a batch'})")
+                continue
+            if same_page(str(case.get("url") or "")) in used:
+                print(f"{path}:{number}: left out (its page is in an earlier batch)")
                 continue
             seen.add(case["text"].strip())
             written = case.get("wrote", case.get("lang", "en"))
@@ -144,7 +150,7 @@ def split(argv: list[str]) -> None:
             halves[half].append(case)
     drafts = {half: outputs[half].with_suffix(".partial") for half in halves}
     for half, chosen in halves.items():  # both halves written in full before either takes its name
-        text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chosen)
+        text = "".join(json_line(c) + "\n" for c in chosen)
         drafts[half].write_text(text, "utf-8")
     for half, chosen in halves.items():
         drafts[half].replace(outputs[half])

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 
-def _split(out: Path, *files: Path, name: str = "9") -> subprocess.CompletedProcess[str]:
+def _split(out: Path, *files: Path | str, name: str = "9") -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "scripts/split_real.py", "--seed", "7", "--name", name]
     return subprocess.run(
         [*command, "--out", str(out), *map(str, files)],
@@ -117,3 +117,28 @@ def test_a_batch_already_split_under_another_name_is_refused(tmp_path: Path) -> 
         "split_real: no new question to split: every line is left out above",
     )
     assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == ["held-out-9.jsonl", "tune-9.jsonl"]
+
+
+def test_by_page_keeps_a_page_in_one_half_and_leaves_out_pages_of_earlier_batches(
+    tmp_path: Path,
+) -> None:
+    def on(page: str, text: str, topic: str | None = "currency-exchange") -> dict[str, object]:
+        return {**_case(text, "en", topic), "url": f"https://{page}"}
+
+    _write(tmp_path / "tune.jsonl", on("old.example/a", "an earlier question"))
+    batch = _write(
+        tmp_path / "new" / "batch.jsonl",
+        on("www.one.example/p", "first on page one"),
+        on("one.example/p/#comments", "second on page one\u2028after a separator"),
+        on("two.example/q", "only on page two"),
+        on("old.example/a/", "a new question on an earlier batch's page"),
+    )
+    result = _split(tmp_path, batch, "--by-page")
+    held_out, tune = _texts(tmp_path / "held-out-9.jsonl"), _texts(tmp_path / "tune-9.jsonl")
+    one = {"first on page one", "second on page one\u2028after a separator"}
+    assert (result.returncode, one <= set(held_out) or one <= set(tune)) == (0, True)
+    assert sorted(held_out + tune) == sorted([*one, "only on page two"])
+    assert f"{batch}:4: left out (its page is in an earlier batch)" in result.stdout
+    assert "\\u2028" in (tmp_path / "held-out-9.jsonl").read_text(encoding="utf-8") + (
+        tmp_path / "tune-9.jsonl"
+    ).read_text(encoding="utf-8")

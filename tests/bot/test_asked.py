@@ -61,7 +61,7 @@ def test_kb_check_reports_a_broken_asked_line_by_file_line_and_field(
         line(text="Which card?", topic=["card-acceptance"]),
         line(text="   "),
         line(text="Tomorrow's question", as_of="2999-01-01"),
-        line(text="A question from a held-out page", url=held_out["url"]),
+        line(text="A question from a held-out page", url=held_out["url"] + "#comments"),
         line(topic="atm-foreign-card"),  # the first question with another topic
     ]
     (kb_copy / FILE).write_text("\n".join(bad) + "\n", encoding="utf-8")
@@ -202,5 +202,24 @@ def test_scripts_asked_stops_at_a_topic_that_is_not_a_list(tmp_path: Path) -> No
     assert (done.returncode, done.stderr.strip(), out.exists()) == (
         1,
         f"scripts/asked.py: {half}:1: topic: a list of topic ids is needed, not 'currency-exchange'",
+        False,
+    )
+
+
+def test_scripts_asked_refuses_a_date_in_the_future(tmp_path: Path) -> None:
+    half = tmp_path / "tune-9.jsonl"
+    case = {
+        "text": "Dollars?",
+        "kind": "faq",
+        "topic": ["currency-exchange"],
+        "url": "https://e.org/",
+    }
+    half.write_text(json.dumps(case) + "\n")
+    out = tmp_path / "a.jsonl"
+    command = [*SCRIPT[:-1], "2999-01-01", "--out", str(out), str(half)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert (done.returncode, done.stderr.strip(), out.exists()) == (
+        1,
+        "scripts/asked.py: --as-of 2999-01-01: in the future (the bot refuses such a line)",
         False,
     )

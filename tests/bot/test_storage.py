@@ -17,7 +17,7 @@ from bot.chat import StoreRecorder
 from bot.figures import Period
 from bot.migrations import STEPS, TABLES
 from bot.question import tap
-from bot.storage import EVENT_BATCH, Draft, Store
+from bot.storage import EVENT_BATCH, Draft, Store, StoreClosed
 from tests.helpers import run_process
 
 
@@ -96,15 +96,41 @@ async def test_a_message_answered_while_close_writes_the_last_statistics_is_writ
     ]
 
 
-async def test_a_message_answered_after_close_is_written_and_the_store_is_closed_again(
+async def test_messages_answered_after_close_are_written_and_leave_no_connection_open(
     tmp_path: Path,
 ) -> None:
     path, store = await _one_line(tmp_path)
     await store.close()
-    await store.log_event(2, "ru", "faq", "ecny", "after close")
-    assert (store._db, _on_disk(path, "SELECT text FROM events ORDER BY id")) == (
+    await asyncio.gather(
+        store.log_event(2, "ru", "faq", "ecny", "after close"),
+        store.log_event(3, "ja", "faq", "ecny", "also after close"),
+    )
+    assert (store._db, sorted(_on_disk(path, "SELECT text FROM events"))) == (
         None,
-        [("before close",), ("after close",)],
+        [("after close",), ("also after close",), ("before close",)],
+    )
+
+
+async def test_a_store_closed_before_it_was_opened_writes_a_late_line_and_stays_closed(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    await store.close()
+    await store.log_event(1, "en", "faq", "ecny", "late")
+    assert (store._db, _on_disk(tmp_path / "s.sqlite3", "SELECT text FROM events")) == (
+        None,
+        [("late",)],
+    )
+
+
+async def test_any_other_use_after_close_is_refused_in_one_line(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    await store.close()
+    with pytest.raises(StoreClosed) as refused:
+        await store.set_lang(1, "ko")
+    assert (str(refused.value), store._db) == (
+        f"{tmp_path / 's.sqlite3'}: the store is closed (shutting down)",
+        None,
     )
 
 
