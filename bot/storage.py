@@ -204,7 +204,7 @@ class Store:
             await self._write_late(user_id, lang, kind, topic, text)
             return
         await self.db()  # the HMAC key is read with the connection
-        self._events.append((now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500]))
+        self._events.append(self._event(user_id, lang, kind, topic, text))
         if len(self._events) >= EVENT_BATCH and (
             self._background is None or self._background.done()
         ):
@@ -215,13 +215,23 @@ class Store:
     ) -> None:
         """One statistics line written after close() on a connection closed at once: none is lost, and no
         connection is left open to keep a stopping process alive."""
-        db = await connect(self.path)
         try:
-            self._key = self._key or await prepare(db)
-            row = (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500])
-            await db.execute(INSERT_EVENT, row)
-        finally:
-            await db.close()
+            db = await connect(self.path)
+            try:
+                self._key = self._key or await prepare(db)
+                await db.execute(INSERT_EVENT, self._event(user_id, lang, kind, topic, text))
+            finally:
+                await db.close()
+        except (
+            Exception
+        ) as exc:  # one line: statistics at shutdown never fail an answer already given
+            log.warning("could not write a statistics line after shutdown: %s", exc)
+
+    def _event(
+        self, user_id: int, lang: str, kind: str, topic: str | None, text: str | None
+    ) -> tuple[str, str, str, str, str | None, str]:
+        """One statistics row: the user only as an HMAC, the text cut to 500 characters."""
+        return (now(), self.user_key(user_id), lang, kind, topic, (text or "")[:500])
 
     async def _write_in_background(self) -> None:
         """One batch written off the answer's path; a failure keeps the rows for the next write, is logged in

@@ -14,66 +14,60 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import json
 import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asked import FILE, HELD_OUT_HALVES, Asked, HeldOut, same_text
-from bot.crosscheck import Collector, json_line
+from bot.crosscheck import Collector, json_line, json_lines
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 
 
-def stop(message: str) -> None:
+def stop(message: str) -> NoReturn:
     """One line on standard error, exit 1."""
     sys.exit(f"scripts/asked.py: {message}")
+
+
+def read(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, object) of a JSON-lines file, read as the bot reads its own; the first bad line stops it."""
+    collect = Collector(path)  # problems named by the path as given
+    rows = list(json_lines(collect, path))
+    if collect.problems:
+        stop(str(min(collect.problems)))
+    return rows
 
 
 def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
     """The in-scope FAQ questions of one tuning half, checked as the bot loads them."""
     rows: list[Asked] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-        except json.JSONDecodeError as exc:
-            stop(f"{path}:{number}: not JSON ({exc.msg})")
-        if not isinstance(case, dict):
-            stop(f"{path}:{number}: each line must be a JSON object")
+    for number, case in read(path):
         labels = case.get("topic") or []
         if case.get("kind") != "faq" or not labels:
             continue
         if not isinstance(labels, list) or labels[0] not in topics:
             stop(f"{path}:{number}: topic: a list of topic ids is needed, not {labels!r}")
         try:
-            rows.append(
-                Asked(
-                    text=case.get("text"),
-                    topic=labels[0],
-                    url=case.get("url"),
-                    wrote=case.get("wrote") or case.get("lang"),
-                    genre=case.get("genre") or "",
-                    as_of=as_of,
-                )
-            )
+            row = {
+                "text": case.get("text"),
+                "topic": labels[0],
+                "url": case.get("url"),
+                "wrote": case.get("wrote") or case.get("lang"),
+                "genre": case.get("genre") or "",
+                "as_of": as_of,
+            }
+            rows.append(Asked.model_validate(row))
         except ValidationError as exc:
             error = exc.errors()[0]
             stop(f"{path}:{number}: {'.'.join(map(str, error['loc']))}: {error['msg']}")
     return rows
-
-
-def _line(asked: Asked) -> str:
-    """One JSON line, readable in every script; a line or paragraph separator inside a question is escaped,
-    so no reader that splits lines there cuts the question in two."""
-    return json_line(asked.model_dump(mode="json"))
 
 
 def main() -> None:
@@ -102,9 +96,13 @@ def main() -> None:
         stop(f"{args.out.parent}: no such folder")
     held_out = HeldOut(Collector(BUNDLED_KNOWLEDGE), BUNDLED_KNOWLEDGE)
     topics = set(require_knowledge(BUNDLED_KNOWLEDGE).topics)
+    known = (
+        {same_text(str(row.get("text"))) for _, row in read(args.out)}
+        if args.out.exists()
+        else set()
+    )
     existing = args.out.read_text(encoding="utf-8-sig").split("\n") if args.out.exists() else []
-    existing = [line for line in existing if line.strip()]
-    known = {same_text(json.loads(line)["text"]) for line in existing}
+    existing = [line for line in existing if line.strip()]  # kept as they are
     added: list[str] = []
     refused = 0
     for path in args.files:
@@ -113,7 +111,7 @@ def main() -> None:
                 refused += 1
             elif same_text(asked.text) not in known:
                 known.add(same_text(asked.text))
-                added.append(_line(asked))
+                added.append(json_line(asked.model_dump(mode="json")))
     handle, temporary = tempfile.mkstemp(dir=args.out.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

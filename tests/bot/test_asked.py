@@ -188,17 +188,21 @@ def test_scripts_asked_adds_a_tuning_half_once_and_refuses_a_held_out_one(tmp_pa
     assert out.stat().st_mode & 0o777 == 0o644
 
 
-def test_scripts_asked_stops_at_a_topic_that_is_not_a_list(tmp_path: Path) -> None:
+def _one_half(tmp_path: Path, topic: object) -> tuple[Path, Path]:
+    """A tuning half of one question labelled `topic`, and where the script would write."""
     half = tmp_path / "tune-9.jsonl"
-    case = {
-        "text": "Dollars?",
-        "kind": "faq",
-        "topic": "currency-exchange",
-        "url": "https://e.org/",
-    }
+    case = {"text": "Dollars?", "kind": "faq", "topic": topic, "url": "https://e.org/"}
     half.write_text(json.dumps(case) + "\n")
-    out = tmp_path / "a.jsonl"
-    done = subprocess.run([*SCRIPT, "--out", str(out), str(half)], capture_output=True, text=True)
+    return half, tmp_path / "a.jsonl"
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SCRIPT, *arguments], capture_output=True, text=True)
+
+
+def test_scripts_asked_stops_at_a_topic_that_is_not_a_list(tmp_path: Path) -> None:
+    half, out = _one_half(tmp_path, "currency-exchange")
+    done = _run("--out", str(out), str(half))
     assert (done.returncode, done.stderr.strip(), out.exists()) == (
         1,
         f"scripts/asked.py: {half}:1: topic: a list of topic ids is needed, not 'currency-exchange'",
@@ -207,19 +211,21 @@ def test_scripts_asked_stops_at_a_topic_that_is_not_a_list(tmp_path: Path) -> No
 
 
 def test_scripts_asked_refuses_a_date_in_the_future(tmp_path: Path) -> None:
-    half = tmp_path / "tune-9.jsonl"
-    case = {
-        "text": "Dollars?",
-        "kind": "faq",
-        "topic": ["currency-exchange"],
-        "url": "https://e.org/",
-    }
-    half.write_text(json.dumps(case) + "\n")
-    out = tmp_path / "a.jsonl"
-    command = [*SCRIPT[:-1], "2999-01-01", "--out", str(out), str(half)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    half, out = _one_half(tmp_path, ["currency-exchange"])
+    done = _run("--as-of", "2999-01-01", "--out", str(out), str(half))
     assert (done.returncode, done.stderr.strip(), out.exists()) == (
         1,
         "scripts/asked.py: --as-of 2999-01-01: in the future (the bot refuses such a line)",
         False,
+    )
+
+
+def test_scripts_asked_names_a_broken_line_of_the_file_it_extends(tmp_path: Path) -> None:
+    half, out = _one_half(tmp_path, ["currency-exchange"])
+    out.write_text(line() + "\n{broken\n", encoding="utf-8")
+    done = _run("--out", str(out), str(half))
+    assert (done.returncode, done.stderr.strip(), out.read_text(encoding="utf-8")) == (
+        1,
+        f"scripts/asked.py: {out}:2: line: not JSON (Expecting property name enclosed in double quotes)",
+        line() + "\n{broken\n",
     )

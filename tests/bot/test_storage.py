@@ -123,6 +123,18 @@ async def test_a_store_closed_before_it_was_opened_writes_a_late_line_and_stays_
     )
 
 
+async def test_a_late_line_that_cannot_be_written_is_one_warning_not_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store(tmp_path / "no-such-folder" / "s.sqlite3")
+    await store.close()
+    with caplog.at_level(logging.WARNING, logger="bot.storage"):
+        await store.log_event(1, "en", "faq", "ecny", "late")
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "could not write a statistics line after shutdown"
+    ]
+
+
 async def test_any_other_use_after_close_is_refused_in_one_line(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite3")
     await store.close()
