@@ -28,7 +28,7 @@ from bot.engine import Engine
 from bot.knowledge import Knowledge
 from bot.render import topic_title
 from bot.settings import Settings
-from bot.storage import Store
+from bot.storage import Store, StoreClosed
 from handlers.web import page
 from handlers.web.console import console_routes, make_console
 from handlers.web.conversation import Bubble, Turn, WebChat, web_user_id
@@ -207,6 +207,15 @@ async def bad_request(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": str(exc)}, status_code=400)
 
 
+async def closing(request: Request, exc: Exception) -> Response:
+    """The store closed under a request (the server is stopping): a 503 to retry, not a bare 500."""
+    return JSONResponse(
+        {"error": "PayHelp is restarting; try again in a moment"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 def build_app(
     settings: Settings,
     engine: Engine,
@@ -246,7 +255,9 @@ def build_app(
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
-        routes=routes, middleware=middleware, exception_handlers={BadRequest: bad_request}
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={BadRequest: bad_request, StoreClosed: closing},
     )
     app.state.chat = WebChat(engine, store, settings, desk)
     app.state.console = make_console(settings, engine, store, courier)

@@ -344,6 +344,7 @@ class WebChat:
             "web.submit": kb.text("web.submit", lang),
             "web.cancel": kb.text("web.cancel", lang),
             "web.location_denied": kb.text("web.location_denied", lang),
+            "error_generic": kb.text("error_generic", lang),
             "btn.location": kb.text("btn.location", lang),
             "btn.elder": kb.text("btn.elder", lang),
             "btn.person": kb.text("btn.person", lang),

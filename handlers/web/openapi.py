@@ -38,6 +38,10 @@ def _ok(schema: dict[str, Any], what: str) -> dict[str, Any]:
             "description": "too many requests from this client",
             "content": {"application/json": {"schema": ERROR}},
         },
+        "503": {
+            "description": "the server is restarting: retry after the Retry-After header's seconds",
+            "content": {"application/json": {"schema": ERROR}},
+        },
     }
 
 

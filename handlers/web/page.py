@@ -112,6 +112,7 @@ def render(chat: WebChat, turn: Turn, bubbles: Iterable[Bubble]) -> str:
 </div>
 </form>
 <p hidden data-label="web.location_denied">{esc(t["web.location_denied"])}</p>
+<p hidden data-label="error_generic">{esc(t["error_generic"])}</p>
 <footer><a href="/docs">API</a></footer>
 </body>
 </html>
@@ -185,7 +186,7 @@ async def docs(request: Request) -> Response:
 <title>{esc(info["title"])}</title><link rel="stylesheet" href="/static/chat.css"></head>
 <body class="docs"><h1>{esc(info["title"])}</h1><p>{esc(info["description"])}</p>
 <p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>. Errors are
-<code>{{"error": "…"}}</code> with 400 (bad JSON or field), 413 (body over 16 KB) or 429 (too many requests).</p>
+<code>{{"error": "…"}}</code> with 400 (bad JSON or field), 413 (body over 16 KB), 429 (too many requests) or 503 (the server is restarting: retry after the <code>Retry-After</code> seconds).</p>
 {"".join(sections)}<p><a href="/">← chat</a></p></body></html>
 """
     return HTMLResponse(page)

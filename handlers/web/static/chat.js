@@ -84,18 +84,24 @@
   function call(method, url, body) {
     var options = { method: method, headers: { "content-type": "application/json" } };
     if (body) { options.body = JSON.stringify(body); }
-    return fetch(url, options).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { throw new Error(data.error || String(r.status)); }
+    var sorry = labels["error_generic"] || "?";
+    // A server that cannot be reached, or fails with a page that is not our JSON, gets one kind line.
+    return fetch(url, options).catch(function () { throw new Error(sorry); }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status >= 500 || (!r.ok && !data.error)) { throw new Error(sorry); }
+        if (!r.ok) { throw new Error(data.error); }
         return data;
       });
     });
   }
 
-  function send(body) {
+  function send(body, undo) {
     body.session = session();
     body.lang = lang();
-    return call("POST", "/api/v1/chat", body).then(show, failed);
+    return call("POST", "/api/v1/chat", body).then(show, function (error) {
+      failed(error);
+      if (undo) { undo(); }
+    });
   }
 
   function failed(error) { bubble("bot", "⚠️ " + error.message); }
@@ -152,7 +158,8 @@
       if (!text) { input.focus(); return; }
       input.value = "";
       bubble("user", text);
-      send({ text: text });
+      // Not answered: the question goes back in the box, to send again.
+      send({ text: text }, function () { if (!input.value) { input.value = text; } });
     }
   });
 

@@ -411,3 +411,14 @@ async def test_the_server_turns_nagle_off_on_every_connection() -> None:
         assert nodelay == [1]
     finally:
         await web_server.stop(server, task)
+
+
+async def test_a_request_after_the_store_closed_gets_a_503_to_retry(web: Web) -> None:
+    await web.store.close()  # the server is stopping while a complaint still arrives
+    body = {"place": "Yanji market", "what": "refused cash", "date": "today", "lang": "en"}
+    reply = await web.client.post("/api/v1/complaint", json=body)
+    assert (reply.status_code, reply.headers.get("retry-after"), reply.json()) == (
+        503,
+        "5",
+        {"error": "PayHelp is restarting; try again in a moment"},
+    )

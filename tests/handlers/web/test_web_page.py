@@ -106,6 +106,30 @@ async def test_a_question_in_each_language(site: Site, engine: Engine, lang: str
     await page.context.close()
 
 
+async def test_a_failing_or_unreachable_server_gets_one_kind_line_and_keeps_the_question(
+    site: Site, engine: Engine
+) -> None:
+    page = await open_page(site, "ko")
+    sorry = "⚠️ " + engine.responder.kb.text("error_generic", "ko")
+    box = page.get_by_role("textbox").first
+
+    async def crash(route) -> None:  # type: ignore[no-untyped-def]
+        await route.fulfill(status=500, body="Internal Server Error", content_type="text/plain")
+
+    await page.route("**/api/v1/chat", crash)
+    assert (await ask(page, "ATM 어디"), await box.input_value()) == (sorry, "ATM 어디")
+    await page.unroute("**/api/v1/chat")
+    await page.route("**/api/v1/chat", lambda route: route.abort())  # the server cannot be reached
+    await box.fill("환전")
+    assert (await ask(page, "환전"), await box.input_value()) == (sorry, "환전")
+    await page.unroute("**/api/v1/chat")
+    before = len(await bot_bubbles(page))
+    await page.keyboard.press("Enter")  # the kept question, sent again
+    expected = text_without_links(engine.answer(Query(text="환전", hint="ko")))
+    assert ((await wait_for_bubbles(page, before))[-1], await box.input_value()) == (expected, "")
+    await page.context.close()
+
+
 async def test_a_did_you_mean_tap_opens_the_topic(site: Site, engine: Engine) -> None:
     # a question the matcher is unsure about today (the first of these that it asks back about)
     question = next(
