@@ -104,7 +104,7 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
     """Read regression questions (dev-questions.jsonl format) from jsonl files."""
     cases = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8-sig").splitlines():
+        for line in path.read_text(encoding="utf-8-sig").split("\n"):
             if not line.strip():
                 continue
             raw = json.loads(line)

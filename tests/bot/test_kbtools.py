@@ -9,6 +9,7 @@ import pytest
 
 from bot.crosscheck import SPEC_PLACES, SPEC_TOPICS
 from bot.engine import Engine
+from bot.evaluation import load_cases
 from bot.kbtools import HELD_OUT, real_files, tuning_files
 from bot.language import SUPPORTED
 from tests.bot.test_knowledge import TOPIC
@@ -139,3 +140,15 @@ def test_quality_bar_per_language_and_for_fallbacks_on_the_held_out_sets(held_ou
     """top-1 ≥ 85% in each language; out-of-scope questions fall back ≥ 90%."""
     assert min(held_out["top1_by_language"].values()) >= 0.85
     assert held_out["fallback_precision"] >= 0.90
+
+
+def test_cases_are_lines_ending_at_newline_only_as_the_checks_read_them(tmp_path: Path) -> None:
+    # A raw line separator inside a question (a pasted post) is part of its text, as `kb check` reads it.
+    path = tmp_path / "cases.jsonl"
+    path.write_text(
+        '{"text": "cash\u2028please", "kind": "faq", "topic": "cash-rights"}\r\n\n',
+        encoding="utf-8",
+    )
+    assert [(c.text, c.topics) for c in load_cases([path])] == [
+        ("cash\u2028please", ("cash-rights",))
+    ]
