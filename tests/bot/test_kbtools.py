@@ -113,6 +113,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "tune-6.jsonl",
         "tune-7.jsonl",
         "tune-8.jsonl",
+        "tune-9.jsonl",
         "tune.jsonl",
     ]
     assert [p.name for p in real_files(real, held_out=True)] == [
@@ -123,6 +124,7 @@ def test_tuning_never_sees_the_held_out_sets() -> None:
         "held-out-6.jsonl",
         "held-out-7.jsonl",
         "held-out-8.jsonl",
+        "held-out-9.jsonl",
         "held-out.jsonl",
     ]
     assert all((ROOT / "knowledge" / "tests" / name).is_file() for name in HELD_OUT)
