@@ -42,7 +42,7 @@ class BadBatch(Exception):
 def read_batch(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, case) for each non-blank line of a batch file; BadBatch for the first bad one."""
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as error:
         raise BadBatch(f"{path}: cannot read it ({error.__class__.__name__})") from None
     cases = []

@@ -100,7 +100,7 @@ def without_own(kb: Knowledge, half: Path) -> Knowledge:
     """`kb` without the real examples that are questions of `half` (a tuning half answered as if unseen)."""
     own = {
         json.loads(line)["text"]
-        for line in half.read_text(encoding="utf-8").split("\n")
+        for line in half.read_text(encoding="utf-8-sig").split("\n")
         if line.strip()
     }
     return dataclasses.replace(kb, asked=tuple(a for a in kb.asked if a.text not in own))

@@ -142,3 +142,24 @@ def test_by_page_keeps_a_page_in_one_half_and_leaves_out_pages_of_earlier_batche
     assert "\\u2028" in (tmp_path / "held-out-9.jsonl").read_text(encoding="utf-8") + (
         tmp_path / "tune-9.jsonl"
     ).read_text(encoding="utf-8")
+
+
+def test_a_batch_saved_with_a_byte_order_mark_and_a_raw_line_separator_splits_whole(
+    tmp_path: Path,
+) -> None:
+    # As kb check reads it: Excel-style BOM, lines end at "\n" only, a pasted U+2028 stays in its question.
+    batch = tmp_path / "in" / "batch.jsonl"
+    batch.parent.mkdir()
+    cases = [_case("cash\u2028please", "en", "cash-rights"), _case("visa for China?", "en", None)]
+    batch.write_text(
+        "\ufeff" + "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _split(out, batch)
+    halves = sorted(out.glob("*.jsonl"))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert sorted(t for half in halves for t in _texts(half)) == [
+        "cash\u2028please",
+        "visa for China?",
+    ]

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -208,12 +208,21 @@ async def bad_request(request: Request, exc: Exception) -> Response:
 
 
 async def closing(request: Request, exc: Exception) -> Response:
-    """The store closed under a request (the server is stopping): a 503 to retry, not a bare 500."""
-    return JSONResponse(
-        {"error": "PayHelp is restarting; try again in a moment"},
-        status_code=503,
-        headers={"Retry-After": "5"},
+    """The store closed under a request (the server is stopping): a 503 to retry, not a bare 500; the
+    API's JSON error, or for the page without JavaScript a short page in the browser's language."""
+    retry = {"Retry-After": "5"}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"error": "PayHelp is restarting; try again in a moment"},
+            status_code=503,
+            headers=retry,
+        )
+    lang = page.browser_language(request) or "zh"
+    sorry = request.app.state.chat.engine.responder.kb.text("error_generic", lang)
+    body = (
+        f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><p>{page.esc(sorry)}</p></html>'
     )
+    return HTMLResponse(body, status_code=503, headers=retry)
 
 
 def build_app(

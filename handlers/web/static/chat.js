@@ -8,6 +8,7 @@
   var input = document.getElementById("text");
   var complaint = document.getElementById("complaint");
   var labels = {};
+  var asked = 0; // questions sent: only the latest goes back in the box when it fails
   var lastReply = 0;
   var polling = null;
   var pollMs = Number(document.body.getAttribute("data-poll")) || 3000;
@@ -87,8 +88,9 @@
     var sorry = labels["error_generic"] || "?";
     // A server that cannot be reached, or fails with a page that is not our JSON, gets one kind line.
     return fetch(url, options).catch(function () { throw new Error(sorry); }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (r.status >= 500 || (!r.ok && !data.error)) { throw new Error(sorry); }
+      // An answer that is not our JSON (a cut-off body, a Wi-Fi sign-in page) is a failure, whatever its status.
+      return r.json().catch(function () { throw new Error(sorry); }).then(function (data) {
+        if (r.status >= 500 || !data || (!r.ok && !data.error)) { throw new Error(sorry); }
         if (!r.ok) { throw new Error(data.error); }
         return data;
       });
@@ -158,8 +160,9 @@
       if (!text) { input.focus(); return; }
       input.value = "";
       bubble("user", text);
-      // Not answered: the question goes back in the box, to send again.
-      send({ text: text }, function () { if (!input.value) { input.value = text; } });
+      // Not answered: the latest question goes back in the box, to send again.
+      var sent = ++asked;
+      send({ text: text }, function () { if (!input.value && sent === asked) { input.value = text; } });
     }
   });
 

@@ -422,3 +422,21 @@ async def test_a_request_after_the_store_closed_gets_a_503_to_retry(web: Web) ->
         "5",
         {"error": "PayHelp is restarting; try again in a moment"},
     )
+
+
+async def test_the_page_without_javascript_gets_a_short_page_in_its_language_when_the_store_closed(
+    web: Web, engine: Engine
+) -> None:
+    await web.store.close()
+    form = {"do": "complain", "place": "Yanji market", "what": "refused cash"}
+    reply = await web.client.post("/", data=form, headers={"accept-language": "ru-RU,ru;q=0.9"})
+    sorry = html.escape(engine.responder.kb.text("error_generic", "ru"))
+    assert (
+        reply.status_code,
+        reply.headers.get("retry-after"),
+        f"<p>{sorry}</p>" in reply.text,
+    ) == (
+        503,
+        "5",
+        True,
+    )

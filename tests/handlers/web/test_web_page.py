@@ -106,27 +106,60 @@ async def test_a_question_in_each_language(site: Site, engine: Engine, lang: str
     await page.context.close()
 
 
+FAILURES = {  # what the chat route answers instead of PayHelp: each is one kind line, the question kept
+    "a 500 page": {"status": 500, "body": "Internal Server Error", "content_type": "text/plain"},
+    "a 200 that is not our JSON": {"status": 200, "body": "<html>Wi-Fi sign-in</html>"},
+    "an empty 200": {"status": 200, "body": ""},
+    "a 503 while stopping": {
+        "status": 503,
+        "json": {"error": "PayHelp is restarting; try again in a moment"},
+    },
+}
+
+
+def fulfilling(response: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A route handler that answers every request with `response` instead of the server."""
+
+    async def fulfil(route, request) -> None:  # type: ignore[no-untyped-def]
+        await route.fulfill(**response)
+
+    return fulfil
+
+
 async def test_a_failing_or_unreachable_server_gets_one_kind_line_and_keeps_the_question(
     site: Site, engine: Engine
 ) -> None:
     page = await open_page(site, "ko")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     sorry = "⚠️ " + engine.responder.kb.text("error_generic", "ko")
     box = page.get_by_role("textbox").first
-
-    async def crash(route) -> None:  # type: ignore[no-untyped-def]
-        await route.fulfill(status=500, body="Internal Server Error", content_type="text/plain")
-
-    await page.route("**/api/v1/chat", crash)
-    assert (await ask(page, "ATM 어디"), await box.input_value()) == (sorry, "ATM 어디")
-    await page.unroute("**/api/v1/chat")
+    for name, response in FAILURES.items():
+        await page.route("**/api/v1/chat", fulfilling(response))
+        before = len(await bot_bubbles(page))
+        assert (name, await ask(page, "ATM 어디"), await box.input_value()) == (
+            name,
+            sorry,
+            "ATM 어디",
+        )
+        assert len(await bot_bubbles(page)) == before + 1
+        await page.unroute("**/api/v1/chat")
     await page.route("**/api/v1/chat", lambda route: route.abort())  # the server cannot be reached
-    await box.fill("환전")
     assert (await ask(page, "환전"), await box.input_value()) == (sorry, "환전")
     await page.unroute("**/api/v1/chat")
+    too_many = {"status": 429, "json": {"error": "too many requests; wait a minute"}}
+    await page.route("**/api/v1/chat", fulfilling(too_many))
+    assert (
+        await ask(page, "환전") == "⚠️ too many requests; wait a minute"
+    )  # our own message, as sent
+    await page.unroute("**/api/v1/chat")
     before = len(await bot_bubbles(page))
-    await page.keyboard.press("Enter")  # the kept question, sent again
+    await page.keyboard.press(
+        "Enter"
+    )  # the kept question, sent again, in the same session and language
     expected = text_without_links(engine.answer(Query(text="환전", hint="ko")))
     assert ((await wait_for_bubbles(page, before))[-1], await box.input_value()) == (expected, "")
+    assert errors == []
     await page.context.close()
 
 
