@@ -8,8 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.contract import Want
 
+# The related topics a channel shows as buttons under an answer, at most (the first of `Answer.related`).
+SHOWN_RELATED = 3
 Kind = Literal["faq", "place", "nearby", "clarify", "greeting", "thanks", "handoff", "fallback"]
-__all__ = ["Answer", "Kind", "Link", "Query", "Want"]
+__all__ = ["SHOWN_RELATED", "Answer", "Kind", "Link", "Query", "Want"]
 
 
 class Query(BaseModel):

@@ -274,6 +274,7 @@ def table(results: dict[str, Any]) -> str:
         "fallback_precision",
         "clarify_rate",
         "language_right",
+        "wrong_but_right_below",
     )
     for set_name, rows in results["quality"].items():
         n = rows["payhelp"]["questions"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answer import Answer, Want
+from bot.answer import SHOWN_RELATED, Answer, Want
 from bot.callbacks import (
     ELDER_BUTTONS,
     MENU,
@@ -145,7 +145,7 @@ def answer_rows(answer: Answer, kb: Knowledge, elder: bool = False) -> Rows:
         return ((Button(kb.text("btn.back", lang), Menu()),),)
     rows: list[tuple[Button, ...]] = [
         (topic_button(kb, topic_id, lang),)
-        for topic_id in answer.related[:3]
+        for topic_id in answer.related[:SHOWN_RELATED]
         if topic_id in kb.topics
     ]
     if answer.more is not None and answer.topic:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer, Query
+from bot.answer import SHOWN_RELATED, Answer, Query
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,14 @@ class Outcome:
     right: bool
     wrong: bool  # answered something definite, and it was the wrong thing
     lang_right: bool
+
+    @property
+    def right_below(self) -> bool:
+        """A wrong FAQ answer with a right topic among the buttons under it: one tap away after reading it."""
+        shown = self.answer.related[:SHOWN_RELATED]
+        return (
+            self.wrong and self.answer.kind == "faq" and any(t in shown for t in self.case.topics)
+        )
 
     @property
     def one_tap(self) -> bool:
@@ -97,6 +105,9 @@ class Report:
                 self.rate(self.outcomes, lambda o: o.answer.kind == "clarify"), 4
             ),
             "answered_but_wrong": round(self.rate(self.outcomes, lambda o: o.wrong), 4),
+            "wrong_but_right_below": round(
+                self.rate([o for o in self.in_scope if o.wrong], lambda o: o.right_below), 4
+            ),
         }
 
 

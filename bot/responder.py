@@ -169,7 +169,16 @@ class Responder:
         else:
             weak = self._agreed(ranked, self.limits.agree_clarify)
             answer = self._faq_or_clarify(topics, decision, query.elder, weak, similarity)
-        return self._where_or_faq(answer, text, query.elder)
+        return self._where_or_faq(self._or_next(answer, topics), text, query.elder)
+
+    def _or_next(self, answer: Answer, topics: list[Scored]) -> Answer:
+        """A typed question's FAQ answer lists first, among the topics under it, the one its question came
+        closest to after it: the tap a reader needs when the answer is not what was asked."""
+        if answer.kind != "faq":
+            return answer
+        runners = [s.target for s in topics if s.target != answer.topic][: self.limits.next_topics]
+        related = tuple(dict.fromkeys([*runners, *answer.related]))
+        return answer.model_copy(update={"related": related})
 
     def _where_or_faq(self, answer: Answer, text: str, elder: bool = False) -> Answer:
         """A "where" question about a need: the city's places, or the how-to with a location prompt, map links and card."""

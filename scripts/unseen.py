@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -112,8 +113,15 @@ def main() -> None:
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a Thresholds field"
     )
     args = parser.parse_args()
-    changes = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
-    limits = dataclasses.replace(Thresholds(), **changes)
+    defaults = Thresholds()
+    changes: dict[str, Any] = {}
+    for name, value in (item.split("=", 1) for item in args.set):
+        if not hasattr(defaults, name):
+            parser.error(f"--set {name}: no such Thresholds field")
+        changes[name] = type(getattr(defaults, name))(
+            value
+        )  # next_topics is a count, the rest scores
+    limits = dataclasses.replace(defaults, **changes)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "knowledge"
         print(f"{without_miss_examples(root)} examples written for tuning misses left out")

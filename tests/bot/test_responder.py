@@ -276,3 +276,15 @@ def test_the_words_alone_never_settle_that_a_message_is_not_about_paying(engine:
     )
     answer = ask(engine, text)
     assert (answer.kind, answer.suggestions[0]) == ("clarify", "payment-overview")
+
+
+def test_a_typed_answer_lists_the_topic_that_came_next_first_under_it(engine: Engine) -> None:
+    # Both ATMs and exchange counters are asked about: the answer is the ATMs, and the exchange counters are
+    # the first button under it (one tap when the reader meant those); then the topic's own related ones.
+    typed = ask(engine, "ATM or exchange counter: where do I get yuan with my Visa card?")
+    opened = engine.responder.faq("atm-foreign-card", "en")  # the same topic from a button
+    assert (typed.topic, typed.related[:3]) == (
+        "atm-foreign-card",
+        ("currency-exchange", "card-problems", "card-acceptance"),
+    )
+    assert opened.related == engine.responder.kb.topics["atm-foreign-card"].related
