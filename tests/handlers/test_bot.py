@@ -91,6 +91,21 @@ async def test_typed_question_gets_answer_related_topics_and_feedback(
     assert data[-3:] == [f"f:1:{topic}", f"f:0:{topic}", "m"]
 
 
+async def test_the_topic_that_came_next_is_the_first_topic_button_under_a_typed_answer(
+    bot: Harness,
+) -> None:
+    calls = await bot.send(
+        message("ATM or exchange counter: where do I get yuan with my Visa card?")
+    )
+    data = [d for _, d in buttons(calls[0]) if d]
+    assert data[:4] == [
+        "mo:atm-foreign-card",  # the answer: ATMs; the exchange counters one tap below it
+        "t:currency-exchange",
+        "t:card-problems",
+        "t:card-acceptance",
+    ]
+
+
 @pytest.mark.parametrize(("lang", "elder"), [("en", False), ("ja", False), ("zh", True)])
 async def test_more_button_sends_background_and_sources(
     bot: Harness, engine: Engine, lang: str, elder: bool
