@@ -176,7 +176,12 @@ class Responder:
         closest to after it: the tap a reader needs when the answer is not what was asked."""
         if answer.kind != "faq":
             return answer
-        runners = [s.target for s in topics if s.target != answer.topic][: self.limits.next_topics]
+        best = max((s.score for s in topics if s.target == answer.topic), default=0.0)
+        runners = [
+            s.target
+            for s in topics
+            if s.target != answer.topic and best - s.score <= self.limits.next_gap
+        ][: self.limits.next_topics]
         related = tuple(dict.fromkeys([*runners, *answer.related]))
         return answer.model_copy(update={"related": related})
 

@@ -279,12 +279,16 @@ def test_the_words_alone_never_settle_that_a_message_is_not_about_paying(engine:
 
 
 def test_a_typed_answer_lists_the_topic_that_came_next_first_under_it(engine: Engine) -> None:
-    # Both ATMs and exchange counters are asked about: the answer is the ATMs, and the exchange counters are
-    # the first button under it (one tap when the reader meant those); then the topic's own related ones.
-    typed = ask(engine, "ATM or exchange counter: where do I get yuan with my Visa card?")
-    opened = engine.responder.faq("atm-foreign-card", "en")  # the same topic from a button
+    # Exchange is answered, and paying at the hotel, which came next, is the first button under it (one tap
+    # when the reader meant the hotel); then the topic's own related ones. A far runner-up is not listed.
+    typed = ask(engine, "Can the hotel front desk exchange money for me?")
+    opened = engine.responder.faq("currency-exchange", "en")  # the same topic from a button
     assert (typed.topic, typed.related[:3]) == (
-        "atm-foreign-card",
-        ("currency-exchange", "card-problems", "card-acceptance"),
+        "currency-exchange",
+        ("pay-hotel", "exchange-back", "atm-foreign-card"),
     )
-    assert opened.related == engine.responder.kb.topics["atm-foreign-card"].related
+    assert opened.related == engine.responder.kb.topics["currency-exchange"].related
+    swallowed = ask(
+        engine, "my card was swallowed by the ATM"
+    )  # the next topic is far below the answer
+    assert swallowed.related == engine.responder.kb.topics["card-problems"].related
