@@ -286,7 +286,11 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"  {name:30} "
                 + " ".join(
-                    f"{rows[who][name]:8.1%}" for who in ("payhelp", "lexical", "peer", "baseline")
+                    # the peer's and the baseline's answers carry no buttons under them
+                    "       —"
+                    if name == "wrong_but_right_below" and who in ("peer", "baseline")
+                    else f"{rows[who][name]:8.1%}"
+                    for who in ("payhelp", "lexical", "peer", "baseline")
                 )
             )
         for lang, value in rows["payhelp"]["top1_by_language"].items():

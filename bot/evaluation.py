@@ -106,7 +106,11 @@ class Report:
             ),
             "answered_but_wrong": round(self.rate(self.outcomes, lambda o: o.wrong), 4),
             "wrong_but_right_below": round(
-                self.rate([o for o in self.in_scope if o.wrong], lambda o: o.right_below), 4
+                self.rate(
+                    [o for o in self.in_scope if o.wrong and o.answer.kind == "faq"],
+                    lambda o: o.right_below,
+                ),
+                4,
             ),
         }
 

@@ -174,14 +174,11 @@ class Responder:
     def _or_next(self, answer: Answer, topics: list[Scored]) -> Answer:
         """A typed question's FAQ answer lists first, among the topics under it, the one its question came
         closest to after it: the tap a reader needs when the answer is not what was asked."""
-        if answer.kind != "faq":
+        if answer.kind != "faq" or not topics or topics[0].target != answer.topic:
             return answer
-        best = max((s.score for s in topics if s.target == answer.topic), default=0.0)
-        runners = [
-            s.target
-            for s in topics
-            if s.target != answer.topic and best - s.score <= self.limits.next_gap
-        ][: self.limits.next_topics]
+        best = topics[0].score
+        runners = [s.target for s in topics[1:] if best - s.score <= self.limits.next_gap]
+        runners = runners[: self.limits.next_topics]
         related = tuple(dict.fromkeys([*runners, *answer.related]))
         return answer.model_copy(update={"related": related})
 

@@ -43,7 +43,13 @@ MISS_EXAMPLES = (
     "8310f93",
     "8e478bd",
 )  # the commits that wrote examples for the tuning halves' misses
-FIGURES = ("top1", "right_or_one_tap", "answered_but_wrong", "fallback_precision")
+FIGURES = (
+    "top1",
+    "right_or_one_tap",
+    "answered_but_wrong",
+    "fallback_precision",
+    "wrong_but_right_below",
+)
 
 Example = tuple[str, str, str]  # target id, language, text
 
@@ -118,9 +124,11 @@ def main() -> None:
     for name, value in (item.split("=", 1) for item in args.set):
         if not hasattr(defaults, name):
             parser.error(f"--set {name}: no such Thresholds field")
-        changes[name] = type(getattr(defaults, name))(
-            value
-        )  # next_topics is a count, the rest scores
+        kind = type(getattr(defaults, name))  # next_topics is a count, the rest are scores
+        try:
+            changes[name] = kind(value)
+        except ValueError:
+            parser.error(f"--set {name}={value}: not a {kind.__name__}")
     limits = dataclasses.replace(defaults, **changes)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "knowledge"

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from bot.answer import Query
 from bot.engine import Engine
+from bot.matcher import Scored
 from bot.thresholds import Thresholds
 
 
@@ -174,9 +175,7 @@ def test_answer_is_frozen(engine: Engine) -> None:
         answer.kind = "faq"  # type: ignore[misc]
 
 
-def _scored(target: str, score: float):
-    from bot.matcher import Scored
-
+def _scored(target: str, score: float) -> Scored:
     return Scored(target, score, coverage=1.0, example=0, keyword=0, fuzzy=0)
 
 
@@ -289,6 +288,46 @@ def test_a_typed_answer_lists_the_topic_that_came_next_first_under_it(engine: En
     )
     assert opened.related == engine.responder.kb.topics["currency-exchange"].related
     swallowed = ask(
-        engine, "my card was swallowed by the ATM"
-    )  # the next topic is far below the answer
-    assert swallowed.related == engine.responder.kb.topics["card-problems"].related
+        engine, "俺的卡被机器吞了"
+    )  # contactless wallets came next, far below: not listed
+    assert (swallowed.topic, swallowed.related) == (
+        "card-problems",
+        engine.responder.kb.topics["card-problems"].related,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ranking", "shown"),
+    [
+        # within next_gap (0.4) of the answer: first; then the curated ones
+        ([("pay-hotel", 0.61)], ("pay-hotel", "exchange-back", "atm-foreign-card")),
+        # further down: the curated ones only
+        ([("pay-hotel", 0.59)], ("exchange-back", "atm-foreign-card", "payment-service-center")),
+        # a curated one that came next moves up, listed once
+        (
+            [("atm-foreign-card", 0.9)],
+            ("atm-foreign-card", "exchange-back", "payment-service-center"),
+        ),
+        # only the one that came next, not the one after it
+        (
+            [("pay-hotel", 0.9), ("card-problems", 0.8)],
+            ("pay-hotel", "exchange-back", "atm-foreign-card"),
+        ),
+    ],
+)
+def test_the_topic_that_came_next_is_listed_only_when_close(
+    engine: Engine, ranking: list[tuple[str, float]], shown: tuple[str, ...]
+) -> None:
+    responder = engine.responder
+    answer = responder.faq("currency-exchange", "en")
+    topics = [_scored("currency-exchange", 1.0), *(_scored(t, s) for t, s in ranking)]
+    assert responder._or_next(answer, topics).related[:3] == shown
+
+
+def test_an_answer_that_is_not_the_rankings_first_topic_keeps_its_own_buttons(
+    engine: Engine,
+) -> None:
+    responder = engine.responder
+    answer = responder.faq("currency-exchange", "en")
+    topics = [_scored("pay-hotel", 1.0), _scored("currency-exchange", 0.9)]
+    assert responder._or_next(answer, topics) == answer
