@@ -54,21 +54,10 @@ _LATIN_NOT_AFTER = (  # "in HK dollars", "in UAE dirhams": a currency
     r"|tugriks?|rupiah|rupees?|dong|pesos?|pounds?|francs?|roubles?|rubles?))"
 )
 _LATIN_AFTER = r"['’](?:de|da|te|ta)"  # Turkish: "Türkiye'de"
-# Near a name, a word that makes it someone's home rather than where paying happens: a card or account
-# issued or held there, a phone number, living, working or studying there, family there, or a comparison
-# ("like in Japan", "일본에서는 되던데").
-_HOME = re.compile(
-    r"issued|opened|account|bank|number|(?<!\w)(?:i|we|i'm|im|we're)\s+(?:live|work|study|living|working"
-    r"|studying|based)(?!\w)|(?<!\w)(?:living|based|born|citizen|resident|expat|son|daughter|family"
-    r"|relatives|parents)(?!\w)|(?<!would )(?<!'d )(?<!\w)like(?!\s+to)(?!\w)|unlike|compared"
-    r"|办的|办了|办理的|发行|开的|开户|申请的|发卡|账户|账号|银行|手机号|护照|住|上班|工作|留学|读书|出生"
-    r"|儿子|女儿|孙子|孙女|家人|亲戚|孩子|一样|不像|跟|像"
-    r"|発行|作った|作成|開設|口座|銀行|番号|在住|住んで|勤務|留学|けど|みたいに|のように"
-    r"|발급|만든|개설|계좌|은행|번호|사는|살고|거주|유학|일하|교포|가족|아들|딸|처럼|보다|던데"
-    r"|выпущ|выдан|оформлен|открыт|сч[её]т|банк|номер|живу|жив[её]м|работаю|учусь|сын|дочь|как в"
-    r"|ausgestellt|konto|wohne|lebe|émise|banque|compte|habite|emitida|emitido|cuenta|banco|vivo"
-    r"|ngân hàng|tài khoản|rekening|tinggal|banka|hesap"
-)
+# Near a name, a word that makes it someone's home rather than where paying happens: the `home` entry of
+# countries.yaml (a card or account issued or held there, living, working or studying there, family there),
+# and here a comparison with English "like" ("like in Japan", not "would like to", "I'd like").
+_LIKE = r"(?<!would )(?<!'d )(?<!\w)like(?!\s+to)(?!\w)"
 _HOME_WINDOW = 20  # characters either side of the name
 
 
@@ -117,6 +106,20 @@ def _where_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts)) if parts else None
 
 
+def _home_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """The home words: Han, kana and Hangul anywhere; Latin and Cyrillic whole words, a trailing * taking
+    any ending; a space stands for any spaces."""
+    parts = [_LIKE]
+    for word in sorted(set(words), key=len, reverse=True):
+        stem = word.endswith("*")
+        found = r"\s+".join(re.escape(part) for part in word.rstrip("*").split())
+        if HAN.search(word) or KANA.search(word) or HANGUL.search(word):
+            parts.append(found)
+        else:
+            parts.append(rf"(?<!\w){found}" + ("" if stem else r"(?!\w)"))
+    return re.compile("|".join(parts))
+
+
 def _named_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """Any of the names, anywhere: Han and kana as they are, Hangul at a word's start, Latin as whole words,
     Cyrillic at a word's start (so "Пекин" also finds "в Пекине")."""
@@ -141,15 +144,19 @@ class Abroad:
         mainland: list[str] = [
             n for region in kb.regions.values() for _, names in region.names.items() for n in names
         ]
+        home: list[str] = []
         for country in kb.countries.values():
             names = [fold(n) for _, group in country.names.items() for n in group]
             if country.kind == "mainland":
                 mainland.extend(names)
+            elif country.kind == "home":
+                home.extend(names)
             else:
                 for name in names:
                     self.by_name.setdefault(name, country)
         self._where = _where_pattern(self.by_name)
         self._mainland = _named_pattern(fold(n) for n in mainland)
+        self._home = _home_pattern(home)
 
     def find(self, text: str, written: str | None = None) -> Country | None:
         """The country outside the mainland where the message asks about paying; None when it is ours.
@@ -163,6 +170,6 @@ class Abroad:
         for found in self._where.finditer(folded):
             country = self.by_name[next(value for value in found.groupdict().values() if value)]
             near = folded[max(0, found.start() - _HOME_WINDOW) : found.end() + _HOME_WINDOW]
-            if writer not in country.home and not _HOME.search(near):
+            if writer not in country.home and not self._home.search(near):
                 return country
         return None

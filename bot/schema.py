@@ -291,10 +291,11 @@ class Names(Phrases, OtherLanguages):
 
 
 class Country(Strict):
-    """Mainland China, which PayHelp covers, or a country or territory outside it (knowledge/countries.yaml)."""
+    """Mainland China, which PayHelp covers, or a country or territory outside it (knowledge/countries.yaml);
+    kind `home` is no place but the words that, near a country's name, make it the writer's home."""
 
     id: str = Field(pattern=ID_PATTERN)
-    kind: Literal["mainland", "abroad"]
+    kind: Literal["mainland", "abroad", "home"]
     names: Names
     # Languages of the people who live there: a message in one of them that names the country names the
     # writer's home ("한국에서 환전해 갈까요?": exchange in Korea before leaving), not where they will pay.

@@ -189,7 +189,7 @@ def test_a_knowledge_folder_without_countries_finds_nothing(kb_copy: Path) -> No
         (
             "  kind: abroad\n",
             "  kind: overseas\n",
-            "kind: must be one of 'mainland' or 'abroad' (in hong-kong)",
+            "kind: must be one of 'mainland', 'abroad' or 'home' (in hong-kong)",
         ),
         (
             "    en: [Macau, Macao]\n",
@@ -211,3 +211,35 @@ def test_a_broken_countries_file_names_file_line_and_field(
     problems = [line for line in out.splitlines() if "countries.yaml" in line]
     assert (code, problems) == (1, [f"knowledge/countries.yaml:{line}: {expected}"])
     assert load_knowledge(kb_copy)[0] is None
+
+
+def test_an_editors_home_word_makes_a_named_country_the_writers_home(kb_copy: Path) -> None:
+    question = "Can I pay with Alipay in Japan, my homeland?"
+    assert Abroad(require_knowledge(kb_copy)).find(question, "en") is not None  # paying in Japan
+    path = kb_copy / "countries.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    en: [issued, "
+    path.write_text(text.replace(old, "    en: [homeland, issued, ", 1), encoding="utf-8")
+    assert Abroad(require_knowledge(kb_copy)).find(question, "en") is None  # the writer's home
+
+
+@pytest.mark.parametrize(
+    ("text", "home"),
+    [
+        ("a card issued in japan", True),
+        ("my banking app in japan", True),  # bank*: any ending
+        ("i  live in japan", True),  # a space in a phrase is any spaces
+        ("like in japan", True),
+        ("i would like to pay in japan", False),
+        ("a trip to borneo", False),  # born: a whole word
+        ("the reason to visit japan", False),  # son: a whole word
+        ("日本发行的卡", True),
+        ("일본처럼", True),  # Hangul anywhere in a word
+        ("карта, выпущенная в японии", True),
+    ],
+)
+def test_home_words_are_whole_words_in_latin_and_cyrillic_and_anywhere_in_han_and_hangul(
+    text: str, home: bool
+) -> None:
+    abroad = Abroad(require_knowledge(BUNDLED_KNOWLEDGE))
+    assert (text, abroad._home.search(text) is not None) == (text, home)
