@@ -107,16 +107,17 @@ def _where_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _home_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """The home words: Han, kana and Hangul anywhere; Latin and Cyrillic whole words, a trailing * taking
-    any ending; a space stands for any spaces."""
+    """The home words: Han, kana and Hangul anywhere; any other a whole word, unless a * at its end takes any
+    ending or a * at its start any beginning; a space stands for any spaces."""
     parts = [_LIKE]
     for word in sorted(set(words), key=len, reverse=True):
-        stem = word.endswith("*")
-        found = r"\s+".join(re.escape(part) for part in word.rstrip("*").split())
+        found = r"\s+".join(re.escape(part) for part in word.strip("*").split())
         if HAN.search(word) or KANA.search(word) or HANGUL.search(word):
             parts.append(found)
         else:
-            parts.append(rf"(?<!\w){found}" + ("" if stem else r"(?!\w)"))
+            before = "" if word.startswith("*") else r"(?<!\w)"
+            after = "" if word.endswith("*") else r"(?!\w)"
+            parts.append(f"{before}{found}{after}")
     return re.compile("|".join(parts))
 
 
@@ -167,9 +168,11 @@ class Abroad:
         if self._mainland is not None and self._mainland.search(folded):
             return None
         writer = written if written is not None else decide(text, None, None).detected
+        # Found in the whole message, so a word cut at the window's edge is not taken for a whole one.
+        homes = [(m.start(), m.end()) for m in self._home.finditer(folded)]
         for found in self._where.finditer(folded):
             country = self.by_name[next(value for value in found.groupdict().values() if value)]
-            near = folded[max(0, found.start() - _HOME_WINDOW) : found.end() + _HOME_WINDOW]
-            if writer not in country.home and not self._home.search(near):
+            start, end = found.start() - _HOME_WINDOW, found.end() + _HOME_WINDOW
+            if writer not in country.home and not any(a < end and b > start for a, b in homes):
                 return country
         return None

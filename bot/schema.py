@@ -303,6 +303,28 @@ class Country(Strict):
         Annotated[str, Field(pattern=r"^[a-z]{2,3}$")], ...
     ] = ()  # ISO 639-1 codes: ko, vi, de ...
 
+    @field_validator("names")
+    @classmethod
+    def _stars(cls, names: Names, info: ValidationInfo) -> Names:
+        """A * (any ending or beginning) belongs only to the home words, and only at a word's start or end."""
+        for _, group in names.items():
+            for name in group:
+                if "*" in name and info.data.get("kind") != "home":
+                    raise ValueError(
+                        f"{name!r}: a * belongs only in the home-words entry (kind: home)"
+                    )
+                core = name.strip("*")
+                if "*" in core or not any(char.isalpha() for char in core):
+                    raise ValueError(f"{name!r}: a * only at a word's start or end, around letters")
+        return names
+
+    @field_validator("home")
+    @classmethod
+    def _home_of_a_place(cls, home: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if home and info.data.get("kind") == "home":
+            raise ValueError("the home words have no home languages: only a country does")
+        return home
+
 
 class Intent(Strict):
     """Greeting, thanks, handoff or out-of-scope: recognised by examples like a topic, never answered from them."""

@@ -229,6 +229,10 @@ def test_an_editors_home_word_makes_a_named_country_the_writers_home(kb_copy: Pa
         ("a card issued in japan", True),
         ("my banking app in japan", True),  # bank*: any ending
         ("i  live in japan", True),  # a space in a phrase is any spaces
+        ("my citibank card in japan", True),  # *bank*: any beginning too
+        ("карта сбербанка в японии", True),
+        ("можно платить как во франции", True),
+        ("какие кошельки работают в японии", False),  # работаю: a whole word
         ("like in japan", True),
         ("i would like to pay in japan", False),
         ("a trip to borneo", False),  # born: a whole word
@@ -243,3 +247,42 @@ def test_home_words_are_whole_words_in_latin_and_cyrillic_and_anywhere_in_han_an
 ) -> None:
     abroad = Abroad(require_knowledge(BUNDLED_KNOWLEDGE))
     assert (text, abroad._home.search(text) is not None) == (text, home)
+
+
+@pytest.mark.parametrize(
+    ("entry", "old", "new", "expected"),
+    [
+        (
+            "- id: macau\n",
+            "    en: [Macau, Macao]\n",
+            "    en: [Macau*, Macao]\n",
+            "names: Value error, 'Macau*': a * belongs only in the home-words entry (kind: home) (in macau)",
+        ),
+        (
+            "- id: home-words\n",
+            "    en: [issued, ",
+            '    en: ["*", issued, ',
+            "names: Value error, '*': a * only at a word's start or end, around letters (in home-words)",
+        ),
+    ],
+    ids=["a * in a country's name", "a * alone among the home words"],
+)
+def test_a_star_outside_a_home_words_start_or_end_is_refused_with_file_line_and_field(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch, entry: str, old: str, new: str, expected: str
+) -> None:
+    # A lone * would match everywhere and silently end every "paying abroad" answer.
+    path = kb_copy / "countries.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("  names:\n", text.index(entry))].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "check")
+    problems = [line for line in out.splitlines() if "countries.yaml" in line]
+    assert (code, problems) == (1, [f"knowledge/countries.yaml:{line}: {expected}"])
+
+
+def test_a_word_cut_at_the_windows_edge_is_not_read_as_a_home_word() -> None:
+    # "reason" cut to "son", "persona" cut to "son": at every distance from the name, still paying in Japan
+    abroad = Abroad(require_knowledge(BUNDLED_KNOWLEDGE))
+    found = {abroad.find(f"alipay: for that reason {'y' * n} in japan", "en") for n in range(25)}
+    assert {country.id if country else None for country in found} == {"japan"}
