@@ -227,9 +227,11 @@ def test_an_editors_home_word_makes_a_named_country_the_writers_home(kb_copy: Pa
     ("text", "home"),
     [
         ("a card issued in japan", True),
-        ("my banking app in japan", True),  # bank*: any ending
+        ("my banking app in japan", True),
+        ("banknotes in japan", False),  # *bank: any beginning, no other ending
         ("i  live in japan", True),  # a space in a phrase is any spaces
-        ("my citibank card in japan", True),  # *bank*: any beginning too
+        ("my citibank card in japan", True),  # *bank: any beginning
+        ("где найти банкомат в японии", False),  # an ATM is no bank of one's own
         ("карта сбербанка в японии", True),
         ("можно платить как во франции", True),
         ("какие кошельки работают в японии", False),  # работаю: a whole word
