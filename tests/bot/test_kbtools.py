@@ -10,7 +10,7 @@ import pytest
 from bot.crosscheck import SPEC_PLACES, SPEC_TOPICS
 from bot.engine import Engine
 from bot.evaluation import load_cases
-from bot.kbtools import HELD_OUT, real_files, tuning_files
+from bot.kbtools import HELD_OUT, TEST_FIGURES, real_files, tuning_files
 from bot.language import SUPPORTED
 from tests.bot.test_knowledge import TOPIC
 from tests.helpers import ROOT, run_cli
@@ -55,6 +55,9 @@ def test_stats_table_is_readable() -> None:
 def test_kb_test_passes_on_the_bundled_knowledge() -> None:
     code, out = run_cli("kb", "test")
     assert (code, out.splitlines()[-1].startswith("PASS: top-1")) == (0, True)
+    # an editor also sees how often a wrong answer has the right topic one tap below it
+    shown = [line.split()[0] for line in out.splitlines()[1 : 2 + len(TEST_FIGURES)]]
+    assert ("wrong_but_right_below" in TEST_FIGURES, shown) == (True, [*TEST_FIGURES, "top-1"])
 
 
 def test_kb_test_fails_below_the_threshold_and_lists_misses(
