@@ -58,16 +58,17 @@ def same_page(url: str) -> str:
 
 
 class HeldOut:
-    """The held-out real questions beside a knowledge folder: their texts and their pages."""
+    """The held-out real questions beside a knowledge folder: their texts and their pages. A broken line is
+    skipped here: the regression files' check (bot/crosscheck.py) reports it, with every other test file."""
 
-    def __init__(self, collect: Collector, root: Path) -> None:
+    def __init__(self, root: Path) -> None:
         self.texts: set[str] = set()
         self.pages: set[str] = set()
+        quiet = Collector(root)
         for path in sorted((root / "tests" / REAL).glob(HELD_OUT_HALVES)):
-            for number, row in json_lines(collect, path):
+            for _, row in json_lines(quiet, path):
                 text, url = row.get("text"), row.get("url")
                 if not isinstance(text, str):
-                    collect.add(path, number, "text", 'each line needs a "text"')
                     continue
                 self.texts.add(same_text(text))
                 if isinstance(url, str):
@@ -89,7 +90,7 @@ def load_asked(
     path = root / FILE
     if not path.exists():
         return ()
-    held_out = HeldOut(collect, root)
+    held_out = HeldOut(root)
     found: dict[str, Asked] = {}
     for number, row in json_lines(collect, path):
         try:

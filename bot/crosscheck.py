@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -280,15 +280,16 @@ def _plain_text(collect: Collector, entries: Entries, today: date) -> None:
 
 
 def check_regression_files(
-    collect: Collector, folder: Path, topic_ids: set[str], place_ids: set[str]
+    collect: Collector, files: Iterable[Path], topic_ids: set[str], place_ids: set[str]
 ) -> None:
-    """Regression questions must parse and name existing topics and places."""
-    for path in sorted(folder.glob("*.jsonl")):
+    """Regression and real questions must parse and name existing topics and places."""
+    for path in files:
         for number, case in json_lines(collect, path):
             if not isinstance(case.get("text"), str):
                 collect.add(path, number, "text", 'each line needs a "text"')
                 continue
-            for ref in case.get("topic") or []:
+            topics = case.get("topic") or []
+            for ref in [topics] if isinstance(topics, str) else topics:  # one may stand alone
                 if ref not in topic_ids:
                     collect.add(path, number, "topic", f"no topic {ref!r}")
             if case.get("place") and case["place"] not in place_ids:
@@ -303,9 +304,7 @@ def json_lines(collect: Collector, path: Path) -> Iterator[tuple[int, dict[str, 
     except (OSError, UnicodeDecodeError) as exc:
         collect.add(path, 1, "file", f"cannot be read as UTF-8 text ({exc})")
         return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(text):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -315,6 +314,14 @@ def json_lines(collect: Collector, path: Path) -> Iterator[tuple[int, dict[str, 
             collect.add(path, number, "line", "each line must be a JSON object {...}")
             continue
         yield number, row
+
+
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every non-blank line of a JSON-lines text: every reader of these files splits
+    them here, at "\n" only (a question may hold U+2028, which str.splitlines would cut at)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield number, line
 
 
 def json_line(value: object) -> str:

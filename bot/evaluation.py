@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer import SHOWN_RELATED, Answer, Query
+from bot.crosscheck import Collector, json_lines
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,17 @@ class Report:
 
 
 def load_cases(paths: Iterable[Path]) -> list[Case]:
-    """Read regression questions (dev-questions.jsonl format) from jsonl files."""
+    """Read regression questions (dev-questions.jsonl format) from jsonl files, as `kb check` reads them;
+    a broken line is a ValueError naming file and line (kb check reports every one)."""
     cases = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8-sig").split("\n"):
-            if not line.strip():
-                continue
-            raw = json.loads(line)
+        collect = Collector(path)
+        rows = list(json_lines(collect, path))
+        if collect.problems:
+            raise ValueError(str(min(collect.problems)))
+        for number, raw in rows:
+            if not isinstance(raw.get("text"), str):
+                raise ValueError(f'{path}:{number}: text: each line needs a "text"')
             topics = raw.get("topic") or ()
             cases.append(
                 Case(

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.asked import Asked, load_asked
+from bot.asked import REAL, Asked, load_asked
 from bot.contract import LANGUAGES, UI, UI_KEYS
 from bot.crosscheck import Collector, Entries, Entry, Problem, check_regression_files, cross_check
 from bot.schema import Country, Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
@@ -98,8 +98,14 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         not collect.unreadable
     ):  # a file that is not YAML hides its entries: every reference to them would fail too
         cross_check(collect, Entries(topics, places, regions, intents, countries), today)
+        tests = (
+            root / "tests"
+        )  # the regression questions, then the real ones (knowledge/tests/real)
         check_regression_files(
-            collect, root / "tests", {t.id for t, *_ in topics}, {p.id for p, *_ in places}
+            collect,
+            [*sorted(tests.glob("*.jsonl")), *sorted((tests / REAL).glob("*.jsonl"))],
+            {t.id for t, *_ in topics},
+            {p.id for p, *_ in places},
         )
     asked = (
         load_asked(collect, root, {t.id for t, *_ in topics}, today)

@@ -94,7 +94,7 @@ def main() -> None:
             stop(f"{path}: no such file")
     if not args.out.parent.is_dir():
         stop(f"{args.out.parent}: no such folder")
-    held_out = HeldOut(Collector(BUNDLED_KNOWLEDGE), BUNDLED_KNOWLEDGE)
+    held_out = HeldOut(BUNDLED_KNOWLEDGE)
     topics = set(require_knowledge(BUNDLED_KNOWLEDGE).topics)
     known = (
         {same_text(str(row.get("text"))) for _, row in read(args.out)}

@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asked import same_page
-from bot.crosscheck import json_line
+from bot.crosscheck import json_line, numbered_lines
 from bot.knowledge import require_knowledge
 from bot.settings import BUNDLED_KNOWLEDGE
 
@@ -42,13 +42,11 @@ class BadBatch(Exception):
 def read_batch(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, case) for each non-blank line of a batch file; BadBatch for the first bad one."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").split("\n")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise BadBatch(f"{path}: cannot read it ({error.__class__.__name__})") from None
     cases = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(text):  # lines as every reader splits them
         try:
             case = json.loads(line)
         except json.JSONDecodeError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import shutil
 import subprocess
 import sys
@@ -105,11 +104,7 @@ def without_miss_examples(out: Path) -> int:
 
 def without_own(kb: Knowledge, half: Path) -> Knowledge:
     """`kb` without the real examples that are questions of `half` (a tuning half answered as if unseen)."""
-    own = {
-        json.loads(line)["text"]
-        for line in half.read_text(encoding="utf-8-sig").split("\n")
-        if line.strip()
-    }
+    own = {case.text for case in load_cases([half])}
     return dataclasses.replace(kb, asked=tuple(a for a in kb.asked if a.text not in own))
 
 

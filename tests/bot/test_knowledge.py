@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.evaluation import load_cases
 from bot.knowledge import load_knowledge
 from tests.helpers import run_cli
 
@@ -234,6 +235,36 @@ def test_ui_text_with_missing_key_and_regression_file_with_bad_topic(kb_copy: Pa
         "knowledge/tests/zz.jsonl:2: line: not JSON (Expecting value)",
         "knowledge/ui.yaml:1: fallback: required interface text is missing",
     ]
+
+
+def test_a_broken_real_question_batch_is_reported_once_by_file_line_and_field(
+    kb_copy: Path,
+) -> None:
+    # The real batches are read by the bench, scripts/unseen.py and the examples' held-out check: a broken
+    # line must be a kb check problem, not a traceback there.
+    real = kb_copy / "tests" / "real"
+    with (real / "tune-9.jsonl").open("a", encoding="utf-8") as tune:
+        tune.write('{"text": "x", "kind": "faq", "topic": "no-such-topic"}\n')
+    with (real / "held-out-9.jsonl").open("a", encoding="utf-8") as held_out:
+        held_out.write('{"text": "broken\n')
+    tune_line = len((real / "tune-9.jsonl").read_text(encoding="utf-8").split("\n")) - 1
+    held_line = len((real / "held-out-9.jsonl").read_text(encoding="utf-8").split("\n")) - 1
+    snapshot, problems = load_knowledge(kb_copy)
+    assert (snapshot, [str(p) for p in problems if "/real/" in p.file]) == (
+        None,
+        [
+            f"knowledge/tests/real/held-out-9.jsonl:{held_line}: line: not JSON (Unterminated string starting at)",
+            f"knowledge/tests/real/tune-9.jsonl:{tune_line}: topic: no topic 'no-such-topic'",
+        ],
+    )
+
+
+def test_cases_from_a_broken_file_are_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_text('{"text": "ok", "kind": "faq"}\n{"kind": "faq"}\n', encoding="utf-8")
+    with pytest.raises(ValueError) as refused:
+        load_cases([path])
+    assert str(refused.value) == f'{path}:2: text: each line needs a "text"'
 
 
 def test_missing_knowledge_dir_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
