@@ -168,11 +168,18 @@ class Abroad:
         if self._mainland is not None and self._mainland.search(folded):
             return None
         writer = written if written is not None else decide(text, None, None).detected
-        # Found in the whole message, so a word cut at the window's edge is not taken for a whole one.
-        homes = [(m.start(), m.end()) for m in self._home.finditer(folded)]
+        homes: list[tuple[int, int]] | None = (
+            None  # read only once a country is named (most messages name none)
+        )
         for found in self._where.finditer(folded):
             country = self.by_name[next(value for value in found.groupdict().values() if value)]
+            if writer in country.home:
+                continue
+            if (
+                homes is None
+            ):  # in the whole message: a word cut at the window's edge is no whole word
+                homes = [(m.start(), m.end()) for m in self._home.finditer(folded)]
             start, end = found.start() - _HOME_WINDOW, found.end() + _HOME_WINDOW
-            if writer not in country.home and not any(a < end and b > start for a, b in homes):
+            if not any(a < end and b > start for a, b in homes):
                 return country
         return None
