@@ -1,13 +1,16 @@
-"""Add the in-scope questions of real tuning halves to knowledge/asked.jsonl (examples for the meaning only).
+"""Add real questions to knowledge/asked.jsonl (examples for the meaning only): the in-scope questions of real
+tuning halves, or lines collected as examples only.
 
-Each FAQ question becomes one line: its text as written, its first topic, its page address, the language it
-was written in and the date given. Out-of-scope and place questions are left out (real out-of-scope
+Each FAQ question of a tuning half becomes one line: its text as written, its first topic, its page address, the
+language it was written in and the date given. A file of collected examples (no `kind`; one topic id, as
+asked.jsonl holds them) is taken line by line, keeping its own `as_of` where it gives one. Out-of-scope and place questions are left out (real out-of-scope
 questions as out-of-scope examples: -4 right, -16 one tap, +4 caught of 451, 2026-12-07). A question that a
 held-out half holds, or from the same page as one, is left out and counted: the held-out figures stand for
 pages never seen. A text already in the file is skipped, so running it twice adds nothing. Every line is
 checked as the bot will load it before the file is replaced; a bad one stops it with one line.
 
 Run: .venv/bin/python scripts/asked.py --as-of 2026-12-07 knowledge/tests/real/tune-6.jsonl
+     .venv/bin/python scripts/asked.py --as-of 2026-12-07 collected.jsonl
 """
 
 from __future__ import annotations
@@ -46,15 +49,20 @@ def read(path: Path) -> list[tuple[int, dict[str, Any]]]:
 
 
 def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
-    """The in-scope FAQ questions of one tuning half, checked as the bot loads them."""
+    """The in-scope FAQ questions of one tuning half, or the lines of a collected file, checked as the bot
+    loads them."""
     rows: list[Asked] = []
     for number, case in read(path):
         labels = case.get("topic") or []
-        if case.get("kind") != "faq" or not labels:
+        if "kind" not in case:  # a collected example: already one line of asked.jsonl
+            if not isinstance(labels, str) or labels not in topics:
+                stop(f"{path}:{number}: topic: one topic id is needed, not {labels!r}")
+            row = {**case, "as_of": case.get("as_of") or as_of}
+        elif case.get("kind") != "faq" or not labels:
             continue
-        if not isinstance(labels, list) or labels[0] not in topics:
+        elif not isinstance(labels, list) or labels[0] not in topics:
             stop(f"{path}:{number}: topic: a list of topic ids is needed, not {labels!r}")
-        try:
+        else:
             row = {
                 "text": case.get("text"),
                 "topic": labels[0],
@@ -63,10 +71,16 @@ def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
                 "genre": case.get("genre") or "",
                 "as_of": as_of,
             }
-            rows.append(Asked.model_validate(row))
+        try:
+            asked = Asked.model_validate(row)
         except ValidationError as exc:
             error = exc.errors()[0]
             stop(f"{path}:{number}: {'.'.join(map(str, error['loc']))}: {error['msg']}")
+        if asked.as_of > date.today():
+            stop(
+                f"{path}:{number}: as_of: {asked.as_of} is in the future (the bot refuses such a line)"
+            )
+        rows.append(asked)
     return rows
 
 
@@ -76,7 +90,9 @@ def main() -> None:
     parser.add_argument(
         "--as-of", required=True, help="when the questions were gathered (YYYY-MM-DD)"
     )
-    parser.add_argument("files", nargs="+", type=Path, help="real tuning halves (tune*.jsonl)")
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="real tuning halves (tune*.jsonl) or collected examples"
+    )
     parser.add_argument(
         "--out", type=Path, default=BUNDLED_KNOWLEDGE / FILE, help="the file to extend"
     )

@@ -229,3 +229,45 @@ def test_scripts_asked_names_a_broken_line_of_the_file_it_extends(tmp_path: Path
         f"scripts/asked.py: {out}:2: line: not JSON (Expecting property name enclosed in double quotes)",
         line() + "\n{broken\n",
     )
+
+
+def test_scripts_asked_adds_collected_examples_with_their_own_date(tmp_path: Path) -> None:
+    collected = tmp_path / "collected.jsonl"
+    rows = [
+        line(as_of="2026-12-01"),
+        line(text="Same page as a held-out one?", url=first_held_out(BUNDLED_KNOWLEDGE)["url"]),
+    ]
+    collected.write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "asked.jsonl"
+    done = _run("--out", str(out), str(collected))
+    assert (done.returncode, [json.loads(row) for row in out.read_text().splitlines()]) == (
+        0,
+        [{**GOOD, "as_of": "2026-12-01"}],
+    )
+    assert done.stdout.strip().endswith("1 left out as held out or from a held-out question's page")
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"topic": ["card-acceptance"]}, "topic: one topic id is needed, not ['card-acceptance']"),
+        ({"topic": "visas"}, "topic: one topic id is needed, not 'visas'"),
+        (
+            {"as_of": "2999-01-01"},
+            "as_of: 2999-01-01 is in the future (the bot refuses such a line)",
+        ),
+        ({"url": "example.org"}, "url: String should match pattern '^https?://\\S+$'"),
+    ],
+)
+def test_scripts_asked_stops_at_a_bad_collected_line(
+    tmp_path: Path, changes: dict[str, object], why: str
+) -> None:
+    collected = tmp_path / "collected.jsonl"
+    collected.write_text(line() + "\n" + line(text="Second?", **changes) + "\n", encoding="utf-8")
+    out = tmp_path / "asked.jsonl"
+    done = _run("--out", str(out), str(collected))
+    assert (done.returncode, done.stderr.strip(), out.exists()) == (
+        1,
+        f"scripts/asked.py: {collected}:2: {why}",
+        False,
+    )
