@@ -27,6 +27,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.asked import same_page, same_text
+from bot.crosscheck import Collector, json_lines
 from bot.evaluation import Outcome, Report, evaluate, load_cases
 from bot.kbtools import real_files, tuning_files
 from bot.knowledge import Knowledge, require_knowledge
@@ -103,9 +105,18 @@ def without_miss_examples(out: Path) -> int:
 
 
 def without_own(kb: Knowledge, half: Path) -> Knowledge:
-    """`kb` without the real examples that are questions of `half` (a tuning half answered as if unseen)."""
-    own = {case.text for case in load_cases([half])}
-    return dataclasses.replace(kb, asked=tuple(a for a in kb.asked if a.text not in own))
+    """`kb` without the real examples that are questions of `half`, or come from one of its pages (collected
+    examples may): a tuning half answered as if unseen."""
+    own = {same_text(case.text) for case in load_cases([half])}
+    pages = {
+        same_page(row["url"])
+        for _, row in json_lines(Collector(half), half)
+        if isinstance(row.get("url"), str)
+    }
+    kept = tuple(
+        a for a in kb.asked if same_text(a.text) not in own and same_page(a.url) not in pages
+    )
+    return dataclasses.replace(kb, asked=kept)
 
 
 def main() -> None:

@@ -233,10 +233,7 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        (
-            "gotta swap some euros for RMB asap — banks or those airport booths, which one's less of a ripoff?",
-            "currency-exchange",
-        ),
+        ("路边摊买个烤冷面能刷卡吗", "pay-shopping-dining"),
         (
             "Brother I am in supermarket, the cashier put my card 3 times and every time say declined, but I "
             "have money in account. Why this happen??",

@@ -89,7 +89,7 @@ async def test_paying_abroad_gets_only_the_mainland_and_its_nearest_topics_under
         )
         assert labels[-3:] == [
             kb.text("topic.mobile-pay-problems", "en"),
-            kb.text("topic.mobile-pay-limits-fees", "en"),
+            kb.text("topic.learn-scan-to-pay", "en"),
             kb.text("btn.language", "en"),
         ]
         action = bubble["buttons"][-3][0]["action"]
