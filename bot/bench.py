@@ -200,10 +200,15 @@ def quality(kb: Knowledge, index: SemanticIndex) -> dict[str, dict[str, dict[str
         out[name] = {
             "payhelp": evaluate(cases, fused.answer).figures(),
             "lexical": evaluate(cases, lexical.answer).figures(),
-            "peer": peer(index, cases).figures(),
-            "baseline": baseline(kb, cases).figures(),
+            "peer": _buttonless(peer(index, cases).figures()),
+            "baseline": _buttonless(baseline(kb, cases).figures()),
         }
     return out
+
+
+def _buttonless(figures: dict[str, Any]) -> dict[str, Any]:
+    """A method whose answers carry no buttons under them: a right topic one tap below does not apply (None)."""
+    return {**figures, "wrong_but_right_below": None}
 
 
 def run(
@@ -286,10 +291,7 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"  {name:30} "
                 + " ".join(
-                    # the peer's and the baseline's answers carry no buttons under them
-                    "       —"
-                    if name == "wrong_but_right_below" and who in ("peer", "baseline")
-                    else f"{rows[who][name]:8.1%}"
+                    "       —" if rows[who][name] is None else f"{rows[who][name]:8.1%}"
                     for who in ("payhelp", "lexical", "peer", "baseline")
                 )
             )

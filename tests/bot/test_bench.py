@@ -36,6 +36,16 @@ def test_bench_quick_writes_json(tmp_path: Path) -> None:
     assert "Web API (POST /api/v1/ask" in text and "visitors arriving at 300/s" in text
     assert list(data["quality"]) == ["written", "real (tuning half)", "real (held out)"]
     assert set(data["quality"]["real (held out)"]) == {"payhelp", "lexical", "peer", "baseline"}
+    # the peer's and the baseline's answers carry no buttons: "a right topic one tap below" does not apply
+    held_out = data["quality"]["real (held out)"]
+    assert [held_out[who]["wrong_but_right_below"] is None for who in held_out] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    below = [line.split()[1:] for line in text.splitlines() if "wrong_but_right_below" in line]
+    assert [row[2:] for row in below] == [["—", "—"]] * 3 and "—" not in below[0][:2]
     assert [row["knowledge"] for row in data["latency"]] == ["bundled", "1k places", "300 topics"]
     assert data["latency"][1]["places"] == len(require_knowledge(BUNDLED_KNOWLEDGE).places) + 1000
     assert "Core latency per message" in text and f"figures written to {out}" in text
