@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -46,8 +47,11 @@ class Asked(BaseModel):
 
 
 def same_text(text: str) -> str:
-    """A question as compared with another: width, case and spacing do not make it a new one."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A question as compared with another: width, case, spacing and punctuation (a final "?", quotes) do not
+    make it a new one."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded)
+    return " ".join(kept.split())
 
 
 def same_page(url: str) -> str:
@@ -58,29 +62,41 @@ def same_page(url: str) -> str:
 
 
 class HeldOut:
-    """The held-out real questions beside a knowledge folder: their texts and their pages. A broken line is
-    skipped here: the regression files' check (bot/crosscheck.py) reports it, with every other test file."""
+    """The held-out real questions beside a knowledge folder: their texts and their pages, and the texts of
+    tuning questions taken from those pages (the same question copied from another address is still from a
+    held-out page). A broken line is skipped here: the regression files' check (bot/crosscheck.py) reports
+    it, with every other test file."""
 
     def __init__(self, root: Path) -> None:
         self.texts: set[str] = set()
         self.pages: set[str] = set()
+        self.page_texts: set[str] = set()
         quiet = Collector(root)
-        for path in sorted((root / "tests" / REAL).glob(HELD_OUT_HALVES)):
-            for _, row in json_lines(quiet, path):
-                text, url = row.get("text"), row.get("url")
-                if not isinstance(text, str):
-                    continue
-                self.texts.add(same_text(text))
-                if isinstance(url, str):
-                    self.pages.add(same_page(url))
+        real = root / "tests" / REAL
+        for text, url in _questions(quiet, sorted(real.glob(HELD_OUT_HALVES))):
+            self.texts.add(same_text(text))
+            if url is not None:
+                self.pages.add(same_page(url))
+        for text, url in _questions(quiet, sorted(real.glob(TUNING_HALVES))):
+            if url is not None and same_page(url) in self.pages:
+                self.page_texts.add(same_text(text))
 
     def why_not(self, text: str, url: str) -> str | None:
         """Why a question may not be an example, or None when it may."""
         if same_text(text) in self.texts:
             return "a held-out question must never be an example"
-        if same_page(url) in self.pages:
+        if same_page(url) in self.pages or same_text(text) in self.page_texts:
             return "a question from the same page as a held-out one must never be an example"
         return None
+
+
+def _questions(collect: Collector, paths: list[Path]) -> Iterator[tuple[str, str | None]]:
+    """(text, page address or None) of every readable line of the real batches `paths`."""
+    for path in paths:
+        for _, row in json_lines(collect, path):
+            text, url = row.get("text"), row.get("url")
+            if isinstance(text, str):
+                yield text, url if isinstance(url, str) else None
 
 
 def load_asked(

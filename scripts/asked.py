@@ -2,11 +2,12 @@
 tuning halves, or lines collected as examples only.
 
 Each FAQ question of a tuning half becomes one line: its text as written, its first topic, its page address, the
-language it was written in and the date given. A file of collected examples (no `kind`; one topic id, as
-asked.jsonl holds them) is taken line by line, keeping its own `as_of` where it gives one. Out-of-scope and place questions are left out (real out-of-scope
-questions as out-of-scope examples: -4 right, -16 one tap, +4 caught of 451, 2026-12-07). A question that a
-held-out half holds, or from the same page as one, is left out and counted: the held-out figures stand for
-pages never seen. A text already in the file is skipped, so running it twice adds nothing. Every line is
+language it was written in and the date given; out-of-scope and place questions are left out (real
+out-of-scope questions as out-of-scope examples: -4 right, -16 one tap, +4 caught of 451, 2026-12-07). A file
+of collected examples (no `kind`; one topic id, as asked.jsonl holds them) is taken line by line, keeping its
+own `as_of` where it gives one (the date given where it has none). A question that a held-out half holds, or
+from the same page as one (a tuning question from such a page too, whatever address it was copied from), is
+left out and counted: the held-out figures stand for pages never seen. A text already in the file is skipped, so running it twice adds nothing. Every line is
 checked as the bot will load it before the file is replaced; a bad one stops it with one line.
 
 Run: .venv/bin/python scripts/asked.py --as-of 2026-12-07 knowledge/tests/real/tune-6.jsonl
@@ -57,7 +58,7 @@ def rows_of(path: Path, as_of: date, topics: set[str]) -> list[Asked]:
         if "kind" not in case:  # a collected example: already one line of asked.jsonl
             if not isinstance(labels, str) or labels not in topics:
                 stop(f"{path}:{number}: topic: one topic id is needed, not {labels!r}")
-            row = {**case, "as_of": case.get("as_of") or as_of}
+            row = {**case, "as_of": case["as_of"] if "as_of" in case else as_of}
         elif case.get("kind") != "faq" or not labels:
             continue
         elif not isinstance(labels, list) or labels[0] not in topics:

@@ -6,7 +6,8 @@ those halves score far above the halves kept out of tuning (79.5 against 55.1% t
 standing for new questions. This script builds a copy of knowledge/ without those examples, and reports the
 written and real tuning sets on it, so a method change (weights, thresholds, rules) can be chosen on
 questions that behave like unseen ones. Each tuning half is also a source of real examples (bot/asked.py); it is
-answered with the other halves' only, so the figures say what the examples do for questions they do not contain.
+answered with the other halves' only, and without any example from one of its own pages (collected examples
+may come from them), so the figures say what the examples do for questions they do not contain.
 Pooled figures over all halves close the report. It reads the tuning halves only (bot.kbtools.real_files).
 
 Run: .venv/bin/python scripts/unseen.py [--set offer_margin=0.015 ...]; needs the git history (a clone has it).

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Query
-from bot.asked import FILE
+from bot.asked import FILE, same_text
 from bot.engine import Engine
 from bot.knowledge import load_knowledge
 from bot.matcher import Matcher
@@ -271,3 +271,63 @@ def test_scripts_asked_stops_at_a_bad_collected_line(
         f"scripts/asked.py: {collected}:2: {why}",
         False,
     )
+
+
+def test_a_collected_line_without_a_date_takes_the_one_given_and_a_null_one_stops_it(
+    tmp_path: Path,
+) -> None:
+    undated = {key: value for key, value in GOOD.items() if key != "as_of"}
+    collected, out = tmp_path / "collected.jsonl", tmp_path / "asked.jsonl"
+    collected.write_text(json.dumps(undated) + "\n", encoding="utf-8")
+    done = _run("--as-of", "2026-12-05", "--out", str(out), str(collected))
+    assert (done.returncode, json.loads(out.read_text())["as_of"]) == (0, "2026-12-05")
+    collected.write_text(line(as_of=None) + "\n", encoding="utf-8")
+    out.unlink()
+    done = _run("--out", str(out), str(collected))
+    assert (done.returncode, done.stderr.strip(), out.exists()) == (
+        1,
+        f"scripts/asked.py: {collected}:1: as_of: Input should be a valid date",
+        False,
+    )
+
+
+def test_a_tuning_question_from_a_held_out_page_is_refused_under_another_address(
+    kb_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches one to six were split line by line: a tuning question may come from a held-out question's page.
+    The same question copied from another address of the site is still from that page."""
+    real = kb_copy / "tests" / "real"
+    page = "https://example.org/answers/list"
+    case = {"kind": "faq", "topic": ["mobile-pay-problems"], "lang": "en", "url": page}
+    for half, text in (("held-out.jsonl", "Held out?"), ("tune.jsonl", "What if Alipay fails?")):
+        with (real / half).open("a", encoding="utf-8") as out:
+            out.write(json.dumps({**case, "text": text}) + "\n")
+    copied = line(text="“What if Alipay fails”", url="https://example.org/answers/alipay-fails")
+    (kb_copy / FILE).write_text(line() + "\n" + copied + "\n", encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(kb_copy))
+    code, out = run_cli("kb", "check")
+    assert (code, [row for row in out.splitlines() if FILE in row]) == (
+        1,
+        [
+            "knowledge/asked.jsonl:2: text: a question from the same page as a held-out one must never "
+            "be an example"
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("中国旅行で現金は使えない?", "「中国旅行で現金は使えない」"),
+        ("Can I use Alipay in China?", "  can i use ALIPAY in china "),
+        ("微信支付怎么扫二维码付款", "【微信支付怎么扫二维码付款】"),
+    ],
+)
+def test_the_same_question_is_the_same_whatever_its_punctuation_case_or_spacing(
+    one: str, other: str
+) -> None:
+    assert same_text(one) == same_text(other)
+
+
+def test_different_words_are_different_questions() -> None:
+    assert same_text("Can I use Alipay?") != same_text("Can I use WeChat?")

@@ -230,6 +230,18 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="lost on 2026-12-07 (evening) with the collected real examples: the words put change-pack "
+    "first and the meaning no longer agrees on currency-exchange; the tuning halves gained more (see "
+    "knowledge/tests/real/README.md)",
+)
+def test_a_written_question_lost_with_the_collected_examples(engine: Engine) -> None:
+    text = "gotta swap some euros for RMB asap — banks or those airport booths, which one's less of a ripoff?"
+    answer = ask(engine, text)
+    assert (answer.kind, answer.topic) == ("faq", "currency-exchange")
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
@@ -241,7 +253,7 @@ def test_a_message_no_topic_knows_the_words_of_falls_back(engine: Engine) -> Non
         ),
     ],
 )
-def test_words_and_meaning_that_agree_are_answered_where_either_alone_falls_back(
+def test_words_and_meaning_that_agree_are_answered_where_without_the_agreement_rule_it_falls_back(
     engine: Engine, text: str, topic: str
 ) -> None:
     from bot.responder import Responder
