@@ -340,3 +340,22 @@ def test_an_answer_that_is_not_the_rankings_first_topic_keeps_its_own_buttons(
     answer = responder.faq("currency-exchange", "en")
     topics = [_scored("pay-hotel", 1.0), _scored("currency-exchange", 0.9)]
     assert responder._or_next(answer, topics) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "topic"),
+    [
+        ("비자 카드 받아요?", "faq", "card-acceptance"),
+        ("비자 카드 결제 돼요?", "faq", "card-acceptance"),
+        ("중국 비자 필요해요?", "fallback", None),
+        ("визой можно платить?", "faq", "card-acceptance"),
+        ("нужна ли виза в китай?", "fallback", None),
+    ],
+)
+def test_a_visa_card_is_not_a_travel_visa_in_korean_or_russian(
+    engine: Engine, text: str, kind: str, topic: str | None
+) -> None:
+    """비자 and виза name both the card and the travel document: "비자 카드 받아요?" fell back like
+    "비자 받아야 돼요" (an out-of-scope example) until card-acceptance had the card in those words."""
+    answer = ask(engine, text)
+    assert (answer.kind, answer.topic) == (kind, topic)
