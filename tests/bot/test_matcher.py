@@ -89,3 +89,33 @@ def test_a_message_read_once_ranks_as_its_text_and_keeps_what_it_matched(
         ["currency-exchange"],
         set(),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        (
+            "How does China mobile payment work?",
+            "phone-sim",
+            0.0,
+        ),  # the operator's name, not a phone
+        ("Where is a China Mobile store near me?", "phone-sim", 1.0),
+        (
+            "소비자 상담 어디로 해요?",
+            "card-acceptance",
+            0.0,
+        ),  # 비자 stands inside 소비자 (consumer)
+        ("비자카드 돼요?", "card-acceptance", 1.0),
+        ("中国の人は親切ですか", "elderly-mobile-pay", 0.0),  # 親 stands inside 親切 (kind)
+        ("高齢の親にスマホ決済を教えたい", "elderly-mobile-pay", 1.0),
+    ],
+)
+def test_a_keyword_counts_as_itself_not_inside_another_word(
+    engine: Engine, text: str, target: str, expected: float
+) -> None:
+    from bot.keywords import stem_phrase
+    from bot.text import compact
+
+    matcher = engine.responder.matcher
+    query = matcher.correct(normalize(text))
+    assert matcher._keyword(target, query, compact(query), stem_phrase(query)) == expected
