@@ -108,6 +108,8 @@ def test_a_message_read_once_ranks_as_its_text_and_keeps_what_it_matched(
         ("비자카드 돼요?", "card-acceptance", 1.0),
         ("中国の人は親切ですか", "elderly-mobile-pay", 0.0),  # 親 stands inside 親切 (kind)
         ("高齢の親にスマホ決済を教えたい", "elderly-mobile-pay", 1.0),
+        ("哪里能换零钱", "wallet-balance", 0.0),  # small change, not the WeChat balance called 零钱
+        ("微信零钱怎么看", "wallet-balance", 1.0),
     ],
 )
 def test_a_keyword_counts_as_itself_not_inside_another_word(
