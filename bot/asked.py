@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.crosscheck import Collector, json_lines
+from bot.crosscheck import Collector, Rows, json_lines
 
 FILE = "asked.jsonl"  # in the knowledge folder
 REAL = "real"  # the real questions' batches, in the knowledge's tests folder (knowledge/tests/real)
@@ -46,12 +47,14 @@ class Asked(BaseModel):
         return text
 
 
+_NOT_WORDS = re.compile(r"[^\w\s]+")  # punctuation and symbols: a final "?", quotes, 【】, emoji
+
+
 def same_text(text: str) -> str:
-    """A question as compared with another: width, case, spacing and punctuation (a final "?", quotes) do not
-    make it a new one."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded)
-    return " ".join(kept.split())
+    """A question as compared with another: width, case, spacing, punctuation and symbols do not make it a new
+    one."""
+    folded = _NOT_WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
 
 
 def same_page(url: str) -> str:
@@ -64,22 +67,28 @@ def same_page(url: str) -> str:
 class HeldOut:
     """The held-out real questions beside a knowledge folder: their texts and their pages, and the texts of
     tuning questions taken from those pages (the same question copied from another address is still from a
-    held-out page). A broken line is skipped here: the regression files' check (bot/crosscheck.py) reports
-    it, with every other test file."""
+    held-out page), from the real batches' rows (knowledge/tests/real/*.jsonl) as bot/knowledge.py has read
+    them for their check."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, batches: Mapping[Path, Rows]) -> None:
         self.texts: set[str] = set()
         self.pages: set[str] = set()
         self.page_texts: set[str] = set()
-        quiet = Collector(root)
-        real = root / "tests" / REAL
-        for text, url in _questions(quiet, sorted(real.glob(HELD_OUT_HALVES))):
+        halves = sorted(batches.items())
+        for text, url in _questions(r for p, r in halves if fnmatch(p.name, HELD_OUT_HALVES)):
             self.texts.add(same_text(text))
             if url is not None:
                 self.pages.add(same_page(url))
-        for text, url in _questions(quiet, sorted(real.glob(TUNING_HALVES))):
+        for text, url in _questions(r for p, r in halves if fnmatch(p.name, TUNING_HALVES)):
             if url is not None and same_page(url) in self.pages:
                 self.page_texts.add(same_text(text))
+
+    @classmethod
+    def read(cls, root: Path) -> HeldOut:
+        """The held-out questions beside a knowledge folder, read quietly: a broken line is skipped here, for
+        the regression files' check (bot/crosscheck.py) reports it with every other test file."""
+        quiet = Collector(root)
+        return cls({p: list(json_lines(quiet, p)) for p in (root / "tests" / REAL).glob("*.jsonl")})
 
     def why_not(self, text: str, url: str) -> str | None:
         """Why a question may not be an example, or None when it may."""
@@ -90,23 +99,27 @@ class HeldOut:
         return None
 
 
-def _questions(collect: Collector, paths: list[Path]) -> Iterator[tuple[str, str | None]]:
-    """(text, page address or None) of every readable line of the real batches `paths`."""
-    for path in paths:
-        for _, row in json_lines(collect, path):
+def _questions(batches: Iterable[Rows]) -> Iterator[tuple[str, str | None]]:
+    """(text, page address or None) of every line with a text of the real batches' rows."""
+    for rows in batches:
+        for _, row in rows:
             text, url = row.get("text"), row.get("url")
             if isinstance(text, str):
                 yield text, url if isinstance(url, str) else None
 
 
 def load_asked(
-    collect: Collector, root: Path, topic_ids: set[str], today: date | None = None
+    collect: Collector,
+    root: Path,
+    topic_ids: set[str],
+    held_out: HeldOut,
+    today: date | None = None,
 ) -> tuple[Asked, ...]:
-    """Every valid line of root/asked.jsonl (none when there is no such file); problems by file, line, field."""
+    """Every valid line of root/asked.jsonl (none when there is no such file) that `held_out` does not
+    refuse; problems by file, line, field."""
     path = root / FILE
     if not path.exists():
         return ()
-    held_out = HeldOut(root)
     found: dict[str, Asked] = {}
     for number, row in json_lines(collect, path):
         try:

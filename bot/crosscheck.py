@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -279,12 +279,18 @@ def _plain_text(collect: Collector, entries: Entries, today: date) -> None:
                 collect.at(entry, (name, lang), f"{name}.{lang}", message)
 
 
+Rows = list[
+    tuple[int, dict[str, Any]]
+]  # (line number, object) of a JSON-lines file, as json_lines reads it
+
+
 def check_regression_files(
-    collect: Collector, files: Iterable[Path], topic_ids: set[str], place_ids: set[str]
+    collect: Collector, batches: Mapping[Path, Rows], topic_ids: set[str], place_ids: set[str]
 ) -> None:
-    """Regression and real questions must parse and name existing topics and places."""
-    for path in files:
-        for number, case in json_lines(collect, path):
+    """Regression and real questions (each file's rows, read once by json_lines) must name existing topics
+    and places."""
+    for path, rows in batches.items():
+        for number, case in rows:
             if not isinstance(case.get("text"), str):
                 collect.add(path, number, "text", 'each line needs a "text"')
                 continue

@@ -22,7 +22,8 @@ class Case:
     lang: str
     topics: tuple[str, ...] = ()
     place: str | None = None
-    source: str = ""
+    source: str = ""  # the file it came from
+    url: str = ""  # a real question's page address
 
     @property
     def label(self) -> str:
@@ -137,6 +138,7 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
                     topics=tuple([topics] if isinstance(topics, str) else topics),
                     place=raw.get("place"),
                     source=path.name,
+                    url=raw["url"] if isinstance(raw.get("url"), str) else "",
                 )
             )
     return cases

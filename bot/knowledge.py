@@ -12,9 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.asked import REAL, Asked, load_asked
+from bot.asked import REAL, Asked, HeldOut, load_asked
 from bot.contract import LANGUAGES, UI, UI_KEYS
-from bot.crosscheck import Collector, Entries, Entry, Problem, check_regression_files, cross_check
+from bot.crosscheck import (
+    Collector,
+    Entries,
+    Entry,
+    Problem,
+    check_regression_files,
+    cross_check,
+    json_lines,
+)
 from bot.schema import Country, Intent, KindWords, NeedsFile, Place, Region, Texts, Topic
 from bot.yamlfile import Located, YamlProblem, load_yaml
 
@@ -98,20 +106,17 @@ def load_knowledge(root: Path, today: date | None = None) -> tuple[Knowledge | N
         not collect.unreadable
     ):  # a file that is not YAML hides its entries: every reference to them would fail too
         cross_check(collect, Entries(topics, places, regions, intents, countries), today)
-        tests = (
-            root / "tests"
-        )  # the regression questions, then the real ones (knowledge/tests/real)
-        check_regression_files(
-            collect,
-            [*sorted(tests.glob("*.jsonl")), *sorted((tests / REAL).glob("*.jsonl"))],
-            {t.id for t, *_ in topics},
-            {p.id for p, *_ in places},
-        )
-    asked = (
-        load_asked(collect, root, {t.id for t, *_ in topics}, today)
-        if not collect.unreadable
-        else ()
-    )
+        # The regression questions, then the real ones (knowledge/tests/real), each read once: checked, and
+        # the real ones' held-out halves guard the real examples.
+        tests, real = root / "tests", root / "tests" / REAL
+        files = [*sorted(tests.glob("*.jsonl")), *sorted(real.glob("*.jsonl"))]
+        batches = {path: list(json_lines(collect, path)) for path in files}
+        topic_ids = {t.id for t, *_ in topics}
+        check_regression_files(collect, batches, topic_ids, {p.id for p, *_ in places})
+        held_out = HeldOut({p: rows for p, rows in batches.items() if p.parent == real})
+        asked = load_asked(collect, root, topic_ids, held_out, today)
+    else:
+        asked = ()
     errors = [p for p in collect.problems if p.severity == "error"]
     if errors:
         return None, sorted(collect.problems)

@@ -7,8 +7,9 @@ out-of-scope questions as out-of-scope examples: -4 right, -16 one tap, +4 caugh
 of collected examples (no `kind`; one topic id, as asked.jsonl holds them) is taken line by line, keeping its
 own `as_of` where it gives one (the date given where it has none). A question that a held-out half holds, or
 from the same page as one (a tuning question from such a page too, whatever address it was copied from), is
-left out and counted: the held-out figures stand for pages never seen. A text already in the file is skipped, so running it twice adds nothing. Every line is
-checked as the bot will load it before the file is replaced; a bad one stops it with one line.
+left out and counted: the held-out figures stand for pages never seen. A text already in the file is skipped,
+so running it twice adds nothing. Every line is checked as the bot will load it before the file is replaced;
+a bad one stops it with one line.
 
 Run: .venv/bin/python scripts/asked.py --as-of 2026-12-07 knowledge/tests/real/tune-6.jsonl
      .venv/bin/python scripts/asked.py --as-of 2026-12-07 collected.jsonl
@@ -111,7 +112,7 @@ def main() -> None:
             stop(f"{path}: no such file")
     if not args.out.parent.is_dir():
         stop(f"{args.out.parent}: no such folder")
-    held_out = HeldOut(BUNDLED_KNOWLEDGE)
+    held_out = HeldOut.read(BUNDLED_KNOWLEDGE)
     topics = set(require_knowledge(BUNDLED_KNOWLEDGE).topics)
     known = (
         {same_text(str(row.get("text"))) for _, row in read(args.out)}

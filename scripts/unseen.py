@@ -29,8 +29,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.asked import same_page, same_text
-from bot.crosscheck import Collector, json_lines
-from bot.evaluation import Outcome, Report, evaluate, load_cases
+from bot.evaluation import Case, Outcome, Report, evaluate, load_cases
 from bot.kbtools import real_files, tuning_files
 from bot.knowledge import Knowledge, require_knowledge
 from bot.matcher import Matcher
@@ -105,15 +104,11 @@ def without_miss_examples(out: Path) -> int:
     return dropped
 
 
-def without_own(kb: Knowledge, half: Path) -> Knowledge:
+def without_own(kb: Knowledge, half: list[Case]) -> Knowledge:
     """`kb` without the real examples that are questions of `half`, or come from one of its pages (collected
     examples may): a tuning half answered as if unseen."""
-    own = {same_text(case.text) for case in load_cases([half])}
-    pages = {
-        same_page(row["url"])
-        for _, row in json_lines(Collector(half), half)
-        if isinstance(row.get("url"), str)
-    }
+    own = {same_text(case.text) for case in half}
+    pages = {same_page(case.url) for case in half if case.url}
     kept = tuple(
         a for a in kb.asked if same_text(a.text) not in own and same_page(a.url) not in pages
     )
@@ -144,14 +139,17 @@ def main() -> None:
         cache = VectorCache(CACHE)
         matcher = Matcher(kb)  # the words do not read the real examples: one for every half
         tests = BUNDLED_KNOWLEDGE / "tests"
-        sets = {"written": (tuning_files(tests), kb)}
-        sets.update({p.stem: ([p], without_own(kb, p)) for p in real_files(tests)})
+        sets = {"written": (load_cases(tuning_files(tests)), kb)}
+        for path in real_files(
+            tests
+        ):  # each file read once: its questions, and the examples it rules out
+            half = load_cases([path])
+            sets[path.stem] = (half, without_own(kb, half))
         pooled: list[Outcome] = []
-        for name, (paths, known) in sets.items():
+        for name, (cases, known) in sets.items():
             index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(known), memo=0)
             index.build()
             responder = Responder(known, thresholds=limits, matcher=matcher, semantic=index)
-            cases = load_cases(paths)
             index.encoder.encode([c.text for c in cases])
             report = evaluate(cases, responder.answer)
             pooled += report.outcomes if name != "written" else []
