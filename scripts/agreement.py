@@ -1,0 +1,152 @@
+"""How often careful readers agree with the real questions' labels: a ceiling for the judged figures.
+
+Two helpers, each alone and shown only the topic list (docs/label-agreement/brief.md), labelled 200 questions
+drawn at random from the real tuning halves (docs/label-agreement/sample.jsonl). Each labeller is scored as if
+it were the bot: its first label is its answer, "out-of-scope" its fallback. With --bot, PayHelp is scored on
+the same questions the way scripts/unseen.py answers them (each half without its own examples).
+
+Run: .venv/bin/python scripts/agreement.py [--bot]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "docs" / "label-agreement"
+REAL = ROOT / "knowledge" / "tests" / "real"
+OUT = "out-of-scope"
+
+Labels = tuple[str, ...]
+
+
+def gold_of(row: Mapping[str, Any]) -> Labels:
+    """What counts as right for one real question: its topics, place:<id>, or out-of-scope."""
+    if row.get("kind") == "fallback":
+        return (OUT,)
+    if row.get("kind") == "place":
+        return (f"place:{row['place']}",)
+    topics = row.get("topic") or ()
+    return tuple([topics] if isinstance(topics, str) else topics)
+
+
+def score(gold: Sequence[Labels], answers: Sequence[Labels]) -> dict[str, float]:
+    """A labeller's first label taken as its answer: top-1 on in-scope questions, fallback precision on
+    out-of-scope ones, and answered-but-wrong (a topic that is not right) over all, as bot.evaluation counts."""
+    pairs = list(zip(gold, answers, strict=True))
+    inside = [(g, a) for g, a in pairs if g != (OUT,)]
+    outside = [(g, a) for g, a in pairs if g == (OUT,)]
+    return {
+        "top1": sum(a[0] in g for g, a in inside) / len(inside) if inside else 1.0,
+        "fallback_precision": sum(a[0] == OUT for _, a in outside) / len(outside)
+        if outside
+        else 1.0,
+        "answered_but_wrong": sum(a[0] != OUT and a[0] not in g for g, a in pairs) / len(pairs)
+        if pairs
+        else 0.0,
+    }
+
+
+def between(first: Sequence[Labels], second: Sequence[Labels]) -> dict[str, float]:
+    """How two labellers agree: the same first label, one's first among the other's, in or out of scope."""
+    pairs = list(zip(first, second, strict=True))
+    return {
+        "same_first": sum(a[0] == b[0] for a, b in pairs) / len(pairs),
+        "first_among_other": sum(a[0] in b for a, b in pairs) / len(pairs),
+        "same_scope": sum((a[0] == OUT) == (b[0] == OUT) for a, b in pairs) / len(pairs),
+    }
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def load(
+    folder: Path = FOLDER, real: Path = REAL
+) -> tuple[list[dict[str, Any]], list[Labels], dict[str, list[Labels]]]:
+    """The sample's rows from their tuning halves, their gold labels, and each labeller's labels by id."""
+    sample = read(folder / "sample.jsonl")
+    rows = []
+    for item in sample:
+        found = [r for r in read(real / str(item["file"])) if r["text"] == item["text"]]
+        if not found:
+            sys.exit(f"{folder / 'sample.jsonl'}: id {item['id']}: not in {item['file']}")
+        rows.append(dict(found[0], file=item["file"]))
+    labellers = {}
+    for path in sorted(folder.glob("labeller-*.jsonl")):
+        by_id: dict[int, Labels] = {int(r["id"]): tuple(r["labels"]) for r in read(path)}
+        labellers[path.stem] = [by_id[int(item["id"])] for item in sample]
+    return rows, [gold_of(r) for r in rows], labellers
+
+
+def _bot(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """PayHelp's figures on the sample, each question answered as scripts/unseen.py answers its half."""
+    import tempfile
+
+    import unseen
+
+    from bot.evaluation import Case, evaluate, load_cases
+    from bot.knowledge import require_knowledge
+    from bot.matcher import Matcher
+    from bot.responder import Responder
+    from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
+
+    outcomes = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "knowledge"
+        unseen.without_miss_examples(root)
+        kb = require_knowledge(root)
+        cache = VectorCache(unseen.CACHE)
+        matcher = Matcher(kb)
+        for name in sorted({str(r["file"]) for r in rows}):
+            half = load_cases([REAL / name])
+            known = unseen.without_own(kb, half)
+            index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(known), memo=0)
+            index.build()
+            responder = Responder(known, matcher=matcher, semantic=index)
+            wanted = {str(r["text"]) for r in rows if r["file"] == name}
+            cases: list[Case] = [c for c in half if c.text in wanted]
+            outcomes += evaluate(cases, responder.answer).outcomes
+    inside = [o for o in outcomes if o.case.kind != "fallback"]
+    outside = [o for o in outcomes if o.case.kind == "fallback"]
+    return {
+        "top1": sum(o.right for o in inside) / len(inside),
+        "right_or_one_tap": sum(o.right or o.one_tap for o in inside) / len(inside),
+        "fallback_precision": sum(o.answer.kind == "fallback" for o in outside) / len(outside),
+        "answered_but_wrong": sum(o.wrong for o in outcomes) / len(outcomes),
+    }
+
+
+def _line(name: str, figures: Mapping[str, float]) -> str:
+    return f"{name:12} " + "  ".join(f"{k} {100 * v:.1f}" for k, v in figures.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bot", action="store_true", help="score PayHelp on the same questions")
+    args = parser.parse_args()
+    rows, gold, labellers = load()
+    print(f"{len(rows)} questions, {sum(g != (OUT,) for g in gold)} in scope")
+    for name, answers in labellers.items():
+        print(_line(name, score(gold, answers)))
+    names = list(labellers)
+    for at, first in enumerate(names):
+        for second in names[at + 1 :]:
+            print(
+                _line(
+                    f"{first[-1]} with {second[-1]}", between(labellers[first], labellers[second])
+                )
+            )
+    if args.bot:
+        print(_line("PayHelp", _bot(rows)))
+
+
+if __name__ == "__main__":
+    main()

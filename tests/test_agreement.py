@@ -1,0 +1,44 @@
+"""scripts/agreement.py: careful readers scored against the real questions' labels, as the bot is scored."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.engine import Engine
+from tests.helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from agreement import OUT, between, load, score
+
+
+def test_a_first_label_is_scored_as_an_answer() -> None:
+    gold = [("currency-exchange",), ("card-acceptance", "atm-foreign-card"), (OUT,), (OUT,)]
+    answers = [("currency-exchange",), (OUT,), (OUT,), ("pay-hotel", "card-acceptance")]
+    assert score(gold, answers) == {
+        "top1": 0.5,
+        "fallback_precision": 0.5,
+        "answered_but_wrong": 0.25,
+    }
+
+
+def test_two_labellers_agree_on_first_labels_and_scope() -> None:
+    first = [("pay-hotel",), (OUT,), ("ecny", "card-acceptance")]
+    second = [("pay-hotel", "ecny"), ("fraud-safety",), ("card-acceptance",)]
+    assert between(first, second) == {
+        "same_first": 1 / 3,
+        "first_among_other": 1 / 3,
+        "same_scope": 2 / 3,
+    }
+
+
+def test_the_stored_labels_cover_the_sample_with_known_ids(engine: Engine) -> None:
+    kb = engine.responder.kb
+    rows, gold, labellers = load()
+    known = {*kb.topics, OUT, *(f"place:{place}" for place in kb.places)}
+    assert len(rows) == len(gold) == 200
+    assert sorted(labellers) == ["labeller-a", "labeller-b"]
+    for labels in labellers.values():
+        assert len(labels) == 200
+        assert {label for row in labels for label in row} <= known
+        assert all(1 <= len(row) <= 3 for row in labels)
