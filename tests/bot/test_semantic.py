@@ -15,7 +15,15 @@ import pytest
 from bot.answer import Query
 from bot.engine import Engine, gloss
 from bot.question import focus, sentences
-from bot.semantic import Semantic, SemanticIndex, VectorCache, clip, examples, semantic_of
+from bot.semantic import (
+    LOOKUP,
+    Semantic,
+    SemanticIndex,
+    VectorCache,
+    clip,
+    examples,
+    semantic_of,
+)
 from bot.settings import BUNDLED_KNOWLEDGE, load_settings
 from tests.semantic_helpers import (
     CACHE,
@@ -69,6 +77,18 @@ def test_lexical_answers_until_the_vectors_are_ready(tmp_path: Path) -> None:
     assert (
         vague in encoder.encoded
     )  # a message the words do not settle is encoded once the index is up
+
+
+def test_the_cache_reads_many_texts_at_once_and_returns_each_its_own_vector(tmp_path: Path) -> None:
+    """Cached vectors are read several hundred a query: every text across the chunks gets its own vector."""
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    texts = [f"question {n}" for n in range(2 * LOOKUP + 7)]
+    stored = {t: np.full(4, n, dtype=np.float32) for n, t in enumerate(texts) if n % 3}
+    cache.put("model", stored)
+    found = cache.get("model", [*texts, texts[1]])  # a repeat, and a third of them never stored
+    assert sorted(found) == sorted(stored)
+    assert all(np.array_equal(found[t], v) for t, v in stored.items())
+    assert cache.get("another model", texts) == {}
 
 
 def test_a_cache_that_cannot_be_opened_only_costs_time(
