@@ -16,7 +16,6 @@ from bot.answer import Query
 from bot.engine import Engine, gloss
 from bot.question import focus, sentences
 from bot.semantic import (
-    LOOKUP,
     Semantic,
     SemanticIndex,
     VectorCache,
@@ -80,9 +79,9 @@ def test_lexical_answers_until_the_vectors_are_ready(tmp_path: Path) -> None:
 
 
 def test_the_cache_reads_many_texts_at_once_and_returns_each_its_own_vector(tmp_path: Path) -> None:
-    """Cached vectors are read several hundred a query: every text across the chunks gets its own vector."""
+    """Cached vectors are read in one query: every text gets its own vector, a missing one none."""
     cache = VectorCache(tmp_path / "vectors.sqlite3")
-    texts = [f"question {n}" for n in range(2 * LOOKUP + 7)]
+    texts = [f"question {n}" for n in range(1207)]
     stored = {t: np.full(4, n, dtype=np.float32) for n, t in enumerate(texts) if n % 3}
     cache.put("model", stored)
     found = cache.get("model", [*texts, texts[1]])  # a repeat, and a third of them never stored
