@@ -40,11 +40,7 @@ class KeywordSet:
     def score(self, query: str, query_compact: str, query_stemmed: str, cutoff: float) -> float:
         """1 when a keyword stands in the message (`query` normalized, also compacted and stemmed), less
         for a near miss of a long one (rapidfuzz partial_ratio at `cutoff` or more), else 0."""
-        if self.cjk and self.cjk.search(query_compact):
-            return 1.0
-        if self.words and self.words.search(f" {query} "):
-            return 1.0
-        if self.stems and self.stems.search(query_stemmed):
+        if self.stands_in(query, query_compact, query_stemmed):
             return 1.0
         # Only keywords the message could hold: partial_ratio of a short message against a longer keyword
         # scores its best substring, so "a" (what "aaaa…" folds to) met every keyword with an "a" in it.
@@ -55,6 +51,14 @@ class KeywordSet:
             )
             return best[1] / 100.0 if best else 0.0
         return 0.0
+
+    def stands_in(self, query: str, query_compact: str, query_stemmed: str) -> bool:
+        """A keyword stands in the message as it is (CJK anywhere, other words whole or by their stems)."""
+        return bool(
+            (self.cjk and self.cjk.search(query_compact))
+            or (self.words and self.words.search(f" {query} "))
+            or (self.stems and self.stems.search(query_stemmed))
+        )
 
 
 def stem_phrase(text: str) -> str:

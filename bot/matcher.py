@@ -268,9 +268,17 @@ class Matcher:
         ranked = sorted(
             candidates, key=lambda t: coverage[t] + best_doc[t] + semantic.get(t, 0.0), reverse=True
         )
-        ranked = ranked[: max(limit, RESCORED)]
         query_compact = compact(query)
         query_stemmed = stem_phrase(query)
+        # A target whose keyword stands in the message is rescored however few of its words the message
+        # shares: "Can I use Visa at Mount Wutai?" lost card-acceptance's "visa" when other topics' examples
+        # happened to share more of its common words.
+        ranked = ranked[: max(limit, RESCORED)] + [
+            target
+            for target in ranked[max(limit, RESCORED) :]
+            if (found := self.keywords.get(target)) is not None
+            and found.stands_in(query, query_compact, query_stemmed)
+        ]
         results = []
         w = self.weights
         for target in ranked:

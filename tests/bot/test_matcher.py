@@ -7,7 +7,10 @@ import math
 import pytest
 
 from bot.engine import Engine
-from bot.text import normalize, tokens
+from bot.evaluation import load_cases
+from bot.keywords import stem_phrase
+from bot.settings import BUNDLED_KNOWLEDGE
+from bot.text import compact, normalize, tokens
 
 
 def _posterior(engine: Engine, text: str) -> dict[str, float]:
@@ -121,3 +124,20 @@ def test_a_keyword_counts_as_itself_not_inside_another_word(
     matcher = engine.responder.matcher
     query = matcher.correct(normalize(text))
     assert matcher._keyword(target, query, compact(query), stem_phrase(query)) == expected
+
+
+def test_a_keyword_in_the_message_is_always_weighed(engine: Engine) -> None:
+    """Every candidate whose keyword stands in a written question gets its keyword evidence, however few of the
+    question's words its examples share ("Can I use Visa at Mount Wutai?" once lost card-acceptance's "visa")."""
+    matcher = engine.responder.matcher
+    missed = []
+    for case in load_cases(sorted((BUNDLED_KNOWLEDGE / "tests").glob("*.jsonl"))):
+        reading = matcher.read(case.text)
+        matcher.rank(reading)
+        query = reading.query
+        for target in reading.candidates:
+            found = matcher.keywords.get(target)
+            if found and found.stands_in(query, compact(query), stem_phrase(query)):
+                if reading.matches.get(target, (0.0, 0.0))[0] != 1.0:
+                    missed.append((case.text, target))
+    assert missed == []
