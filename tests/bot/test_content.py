@@ -106,3 +106,41 @@ def test_texts_that_say_tap_talk_to_a_person_quote_the_buttons_label(
     kb = engine.responder.kb
     label = kb.text("btn.person", lang)
     assert label in kb.ui[key].get(lang), (key, lang, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fee"),
+    [
+        ("微信里的钱怎么提现", "zh", "累计1000元免费，超过的收0.1%，每笔至少0.1元"),
+        (
+            "how can I withdraw the money in my WeChat wallet to my card",
+            "en",
+            "1,000 yuan free per person (ID number) in total, then 0.1%, at least 0.1 yuan",
+        ),
+        (
+            "위챗 잔액을 은행카드로 출금하고 싶어요",
+            "ko",
+            "누적 1,000위안까지 무료, 그 뒤로 0.1%, 최소 0.1위안",
+        ),
+        (
+            "как вывести остаток алипей на банковскую карту",
+            "ru",
+            "без комиссии, дальше 0,1%, не меньше 0,1 юаня",
+        ),
+        (
+            "アリペイの残高を銀行に出金する方法",
+            "ja",
+            "累計1,000元まで無料、その後は0.1%、最低0.1元",
+        ),
+    ],
+)
+def test_withdrawing_a_wallet_balance_gets_the_steps_and_the_dated_fee(
+    engine: Engine, text: str, lang: str, fee: str
+) -> None:
+    """Older residents ask how to get WeChat or Alipay money onto a bank card (提现), and what it costs."""
+    answer = engine.answer(Query(text=text))
+    assert (answer.kind, answer.topic, answer.lang) == ("faq", "wallet-balance", lang)
+    withdraw = next(line for line in answer.text.splitlines() if line.startswith("5. "))
+    assert "提现" in withdraw
+    assert fee in withdraw
+    assert "2016" in withdraw and "2024" in withdraw
