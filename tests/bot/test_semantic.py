@@ -19,6 +19,7 @@ from bot.semantic import (
     Semantic,
     SemanticIndex,
     VectorCache,
+    _rows,
     clip,
     examples,
     semantic_of,
@@ -88,6 +89,24 @@ def test_the_cache_reads_many_texts_at_once_and_returns_each_its_own_vector(tmp_
     assert sorted(found) == sorted(stored)
     assert all(np.array_equal(found[t], v) for t, v in stored.items())
     assert cache.get("another model", texts) == {}
+
+
+def test_without_json_in_sqlite_the_cache_reads_one_key_a_query(tmp_path: Path) -> None:
+    """SQLite built without json_each still serves every cached vector (one SELECT a key, as before)."""
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    cache.put("model", {"one": np.ones(4, dtype=np.float32), "two": np.zeros(4, dtype=np.float32)})
+    db = sqlite3.connect(tmp_path / "vectors.sqlite3")
+
+    class NoJson:
+        def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
+            if "json_each" in sql:
+                raise sqlite3.OperationalError("no such table: json_each")
+            return db.execute(sql, params)
+
+    keys = [VectorCache.key("model", t) for t in ("one", "missing", "two")]
+    rows = dict(_rows(NoJson(), keys))  # type: ignore[arg-type]
+    assert sorted(rows) == sorted([keys[0], keys[2]])
+    assert np.frombuffer(rows[keys[0]], dtype=np.float32).tolist() == [1.0] * 4
 
 
 def test_a_cache_that_cannot_be_opened_only_costs_time(
