@@ -39,27 +39,33 @@ def gold_of(row: Mapping[str, Any]) -> Labels:
 
 def score(gold: Sequence[Labels], answers: Sequence[Labels]) -> dict[str, float]:
     """A labeller's first label taken as its answer: top-1 on in-scope questions, fallback precision on
-    out-of-scope ones, and answered-but-wrong (a topic that is not right) over all, as bot.evaluation counts."""
+    out-of-scope ones, and answered-but-wrong (a topic that is not right) over all, as bot.evaluation counts.
+    A labeller cannot ask back as the bot can, so two more: `any_label` (a right label among its labels, beside
+    the bot's right-or-one-tap) and `wrong_with_none_right` (a wrong first label and no right one after it)."""
     pairs = list(zip(gold, answers, strict=True))
     inside = [(g, a) for g, a in pairs if g != (OUT,)]
     outside = [(g, a) for g, a in pairs if g == (OUT,)]
+    wrong = [(g, a) for g, a in pairs if a[0] != OUT and a[0] not in g]
     return {
         "top1": sum(a[0] in g for g, a in inside) / len(inside) if inside else 1.0,
+        "any_label": sum(bool(set(a) & set(g)) for g, a in inside) / len(inside) if inside else 1.0,
         "fallback_precision": sum(a[0] == OUT for _, a in outside) / len(outside)
         if outside
         else 1.0,
-        "answered_but_wrong": sum(a[0] != OUT and a[0] not in g for g, a in pairs) / len(pairs)
+        "answered_but_wrong": len(wrong) / len(pairs) if pairs else 0.0,
+        "wrong_with_none_right": sum(not set(a) & set(g) for g, a in wrong) / len(pairs)
         if pairs
         else 0.0,
     }
 
 
 def between(first: Sequence[Labels], second: Sequence[Labels]) -> dict[str, float]:
-    """How two labellers agree: the same first label, one's first among the other's, in or out of scope."""
+    """How two labellers agree: the same first label, each one's first among the other's, in or out of scope."""
     pairs = list(zip(first, second, strict=True))
     return {
         "same_first": sum(a[0] == b[0] for a, b in pairs) / len(pairs),
-        "first_among_other": sum(a[0] in b for a, b in pairs) / len(pairs),
+        "first_among_second": sum(a[0] in b for a, b in pairs) / len(pairs),
+        "second_among_first": sum(b[0] in a for a, b in pairs) / len(pairs),
         "same_scope": sum((a[0] == OUT) == (b[0] == OUT) for a, b in pairs) / len(pairs),
     }
 
@@ -76,8 +82,12 @@ def load(
     rows = []
     for item in sample:
         found = [r for r in read(real / str(item["file"])) if r["text"] == item["text"]]
-        if not found:
-            sys.exit(f"{folder / 'sample.jsonl'}: id {item['id']}: not in {item['file']}")
+        if (
+            len({json.dumps(gold_of(r)) for r in found}) != 1
+        ):  # missing, or the same text labelled twice
+            sys.exit(
+                f"{folder / 'sample.jsonl'}: id {item['id']}: {len(found)} lines in {item['file']}"
+            )
         rows.append(dict(found[0], file=item["file"]))
     labellers = {}
     for path in sorted(folder.glob("labeller-*.jsonl")):

@@ -17,9 +17,19 @@ def test_a_first_label_is_scored_as_an_answer() -> None:
     answers = [("currency-exchange",), (OUT,), (OUT,), ("pay-hotel", "card-acceptance")]
     assert score(gold, answers) == {
         "top1": 0.5,
+        "any_label": 0.5,
         "fallback_precision": 0.5,
         "answered_but_wrong": 0.25,
+        "wrong_with_none_right": 0.25,
     }
+
+
+def test_a_right_label_after_a_wrong_first_one_is_counted_apart() -> None:
+    gold = [("atm-foreign-card",), ("pay-hotel",)]
+    answers = [("card-acceptance", "atm-foreign-card"), ("pay-hotel",)]
+    figures = score(gold, answers)
+    assert (figures["top1"], figures["any_label"]) == (0.5, 1.0)
+    assert (figures["answered_but_wrong"], figures["wrong_with_none_right"]) == (0.5, 0.0)
 
 
 def test_two_labellers_agree_on_first_labels_and_scope() -> None:
@@ -27,7 +37,8 @@ def test_two_labellers_agree_on_first_labels_and_scope() -> None:
     second = [("pay-hotel", "ecny"), ("fraud-safety",), ("card-acceptance",)]
     assert between(first, second) == {
         "same_first": 1 / 3,
-        "first_among_other": 1 / 3,
+        "first_among_second": 1 / 3,
+        "second_among_first": 2 / 3,
         "same_scope": 2 / 3,
     }
 
