@@ -19,6 +19,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.evaluation import Case, Report, load_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "docs" / "label-agreement"
 REAL = ROOT / "knowledge" / "tests" / "real"
@@ -27,14 +29,13 @@ OUT = "out-of-scope"
 Labels = tuple[str, ...]
 
 
-def gold_of(row: Mapping[str, Any]) -> Labels:
+def gold_of(case: Case) -> Labels:
     """What counts as right for one real question: its topics, place:<id>, or out-of-scope."""
-    if row.get("kind") == "fallback":
+    if case.kind == "fallback":
         return (OUT,)
-    if row.get("kind") == "place":
-        return (f"place:{row['place']}",)
-    topics = row.get("topic") or ()
-    return tuple([topics] if isinstance(topics, str) else topics)
+    if case.kind == "place":
+        return (f"place:{case.place}",)
+    return case.topics
 
 
 def score(gold: Sequence[Labels], answers: Sequence[Labels]) -> dict[str, float]:
@@ -76,61 +77,40 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 def load(
     folder: Path = FOLDER, real: Path = REAL
-) -> tuple[list[dict[str, Any]], list[Labels], dict[str, list[Labels]]]:
-    """The sample's rows from their tuning halves, their gold labels, and each labeller's labels by id."""
+) -> tuple[list[Case], list[Labels], dict[str, list[Labels]]]:
+    """The sample's questions from their tuning halves (each half read once, as the bot's tests read it), their
+    gold labels, and each labeller's labels by id."""
     sample = read(folder / "sample.jsonl")
-    rows = []
+    halves = {name: load_cases([real / name]) for name in sorted({str(i["file"]) for i in sample})}
+    cases = []
     for item in sample:
-        found = [r for r in read(real / str(item["file"])) if r["text"] == item["text"]]
-        if (
-            len({json.dumps(gold_of(r)) for r in found}) != 1
-        ):  # missing, or the same text labelled twice
+        found = [c for c in halves[str(item["file"])] if c.text == item["text"]]
+        if len({gold_of(c) for c in found}) != 1:  # missing, or the same text labelled twice
             sys.exit(
                 f"{folder / 'sample.jsonl'}: id {item['id']}: {len(found)} lines in {item['file']}"
             )
-        rows.append(dict(found[0], file=item["file"]))
+        cases.append(found[0])
     labellers = {}
     for path in sorted(folder.glob("labeller-*.jsonl")):
         by_id: dict[int, Labels] = {int(r["id"]): tuple(r["labels"]) for r in read(path)}
         labellers[path.stem] = [by_id[int(item["id"])] for item in sample]
-    return rows, [gold_of(r) for r in rows], labellers
+    return cases, [gold_of(c) for c in cases], labellers
 
 
-def _bot(rows: list[dict[str, Any]]) -> dict[str, float]:
-    """PayHelp's figures on the sample, each question answered as scripts/unseen.py answers its half."""
-    import tempfile
-
+def _bot(cases: list[Case]) -> dict[str, float]:
+    """PayHelp's judged figures on the sample, each question answered as scripts/unseen.py answers its half."""
     import unseen
 
-    from bot.evaluation import Case, evaluate, load_cases
-    from bot.knowledge import require_knowledge
-    from bot.matcher import Matcher
-    from bot.responder import Responder
-    from bot.semantic import CachedEncoder, E5Encoder, SemanticIndex, VectorCache, examples
-
-    outcomes = []
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "knowledge"
-        unseen.without_miss_examples(root)
-        kb = require_knowledge(root)
-        cache = VectorCache(unseen.CACHE)
-        matcher = Matcher(kb)
-        for name in sorted({str(r["file"]) for r in rows}):
-            half = load_cases([REAL / name])
-            known = unseen.without_own(kb, half)
-            index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(known), memo=0)
-            index.build()
-            responder = Responder(known, matcher=matcher, semantic=index)
-            wanted = {str(r["text"]) for r in rows if r["file"] == name}
-            cases: list[Case] = [c for c in half if c.text in wanted]
-            outcomes += evaluate(cases, responder.answer).outcomes
-    inside = [o for o in outcomes if o.case.kind != "fallback"]
-    outside = [o for o in outcomes if o.case.kind == "fallback"]
+    wanted = {(case.source, case.text) for case in cases}
+    outcomes = [
+        outcome
+        for _, report in unseen.reports(only=lambda case: (case.source, case.text) in wanted)
+        for outcome in report.outcomes
+    ]
+    figures = Report(outcomes).figures()
     return {
-        "top1": sum(o.right for o in inside) / len(inside),
-        "right_or_one_tap": sum(o.right or o.one_tap for o in inside) / len(inside),
-        "fallback_precision": sum(o.answer.kind == "fallback" for o in outside) / len(outside),
-        "answered_but_wrong": sum(o.wrong for o in outcomes) / len(outcomes),
+        k: figures[k]
+        for k in ("top1", "right_or_one_tap", "fallback_precision", "answered_but_wrong")
     }
 
 
@@ -142,8 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bot", action="store_true", help="score PayHelp on the same questions")
     args = parser.parse_args()
-    rows, gold, labellers = load()
-    print(f"{len(rows)} questions, {sum(g != (OUT,) for g in gold)} in scope")
+    cases, gold, labellers = load()
+    print(f"{len(cases)} questions, {sum(g != (OUT,) for g in gold)} in scope")
     for name, answers in labellers.items():
         print(_line(name, score(gold, answers)))
     names = list(labellers)
@@ -155,7 +135,7 @@ def main() -> None:
                 )
             )
     if args.bot:
-        print(_line("PayHelp", _bot(rows)))
+        print(_line("PayHelp", _bot(cases)))
 
 
 if __name__ == "__main__":

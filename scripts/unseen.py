@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,19 @@ def main() -> None:
         except ValueError:
             parser.error(f"--set {name}={value}: not a {kind.__name__}")
     limits = dataclasses.replace(defaults, **changes)
+    pooled: list[Outcome] = []
+    for name, report in reports(limits):
+        pooled += report.outcomes if name != "written" else []
+        _show(name, report)
+    _show("pooled", Report(pooled))
+
+
+def reports(
+    limits: Thresholds = Thresholds(), only: Callable[[Case], bool] = lambda case: True
+) -> Iterator[tuple[str, Report]]:
+    """The written tuning set, then each real tuning half, answered as if unseen (`only` the cases it keeps; a
+    set left with none is not built): the knowledge without the examples written for tuning misses, and each
+    half without its own real examples."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "knowledge"
         print(f"{without_miss_examples(root)} examples written for tuning misses left out")
@@ -145,16 +159,15 @@ def main() -> None:
         ):  # each file read once: its questions, and the examples it rules out
             half = load_cases([path])
             sets[path.stem] = (half, without_own(kb, half))
-        pooled: list[Outcome] = []
-        for name, (cases, known) in sets.items():
+        for name, (every, known) in sets.items():
+            cases = [case for case in every if only(case)]
+            if not cases:
+                continue
             index = SemanticIndex(CachedEncoder(E5Encoder(), cache), cache, examples(known), memo=0)
             index.build()
             responder = Responder(known, thresholds=limits, matcher=matcher, semantic=index)
             index.encoder.encode([c.text for c in cases])
-            report = evaluate(cases, responder.answer)
-            pooled += report.outcomes if name != "written" else []
-            _show(name, report)
-        _show("pooled", Report(pooled))
+            yield name, evaluate(cases, responder.answer)
 
 
 def _show(name: str, report: Report) -> None:
