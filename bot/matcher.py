@@ -273,12 +273,18 @@ class Matcher:
         # A target whose keyword stands in the message is rescored however few of its words the message
         # shares: "Can I use Visa at Mount Wutai?" lost card-acceptance's "visa" when other topics' examples
         # happened to share more of its common words.
-        ranked = ranked[: max(limit, RESCORED)] + [
+        cut = max(limit, RESCORED)
+        named = [
             target
-            for target in ranked[max(limit, RESCORED) :]
+            for target in ranked[cut:]
             if (found := self.keywords.get(target)) is not None
             and found.stands_in(query, query_compact, query_stemmed)
         ]
+        for (
+            target
+        ) in named:  # its keyword score is 1 (KeywordSet.score): not searched for again below
+            reading.matches.setdefault(target, (1.0, self._fuzzy(target, query)))
+        ranked = ranked[:cut] + named
         results = []
         w = self.weights
         for target in ranked:
