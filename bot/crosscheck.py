@@ -279,9 +279,8 @@ def _plain_text(collect: Collector, entries: Entries, today: date) -> None:
                 collect.at(entry, (name, lang), f"{name}.{lang}", message)
 
 
-Rows = list[
-    tuple[int, dict[str, Any]]
-]  # (line number, object) of a JSON-lines file, as json_lines reads it
+# (line number, object) of a JSON-lines file, as json_lines reads it
+Rows = list[tuple[int, dict[str, Any]]]
 
 
 def check_regression_files(

@@ -168,9 +168,8 @@ def _rows(db: sqlite3.Connection, keys: list[str]) -> Iterable[tuple[str, bytes]
             "SELECT key, vector FROM vectors WHERE key IN (SELECT value FROM json_each(?))",
             (json.dumps(keys),),
         ).fetchall()
-    except (
-        sqlite3.OperationalError
-    ):  # SQLite built without json_each (before 3.38, unless compiled in)
+    # SQLite built without json_each (before 3.38, unless compiled in)
+    except sqlite3.OperationalError:
         found = (
             db.execute("SELECT key, vector FROM vectors WHERE key = ?", (key,)).fetchone()
             for key in keys
