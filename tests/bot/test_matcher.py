@@ -141,3 +141,14 @@ def test_a_keyword_in_the_message_is_always_weighed(engine: Engine) -> None:
                 if reading.matches.get(target, (0.0, 0.0))[0] != 1.0:
                     missed.append((case.text, target))
     assert missed == []
+
+
+def test_other_language_phrases_are_read_like_examples_and_not_by_naive_bayes(
+    engine: Engine,
+) -> None:
+    """`keywords.other` holds one phrase in a dozen spellings: the words read each like a short example
+    question, and naive Bayes, which counts how often a topic uses a word, leaves them out."""
+    matcher = engine.responder.matcher
+    reading = matcher.read("wo ist ein geldautomat")
+    assert _posterior(engine, "geldautomat mehrwertsteuer") == {}
+    assert max(reading.best_doc, key=reading.best_doc.__getitem__) == "atm-foreign-card"
