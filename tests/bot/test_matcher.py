@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from bot.answer import Query
 from bot.engine import Engine
 from bot.evaluation import load_cases
 from bot.keywords import stem_phrase
@@ -152,3 +153,22 @@ def test_other_language_phrases_are_read_like_examples_and_not_by_naive_bayes(
     reading = matcher.read("wo ist ein geldautomat")
     assert _posterior(engine, "geldautomat mehrwertsteuer") == {}
     assert max(reading.best_doc, key=reading.best_doc.__getitem__) == "atm-foreign-card"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Posso pagare con il telefono nei negozi cinesi?", "mobile-pay-setup"),
+        ("Le commerçant refuse mes espèces, est-ce permis ?", "cash-refusal-complaint"),
+    ],
+)
+def test_other_languages_are_answered_by_their_words_alone(text: str, topic: str) -> None:
+    """With the meaning off (SEMANTIC_EVIDENCE=false, or before the vectors are built), a question in
+    another language still gets its topic from the other-language phrases (both fell back before)."""
+    answer = Engine.load(BUNDLED_KNOWLEDGE).answer(Query(text=text))
+    assert (answer.kind, answer.topic, answer.lang) == ("faq", topic, "en")
+
+
+def test_an_italian_phone_payment_question_is_answered_with_the_meaning_on(engine: Engine) -> None:
+    answer = engine.answer(Query(text="Posso pagare con il telefono nei negozi cinesi?"))
+    assert (answer.kind, answer.topic) == ("faq", "mobile-pay-setup")
