@@ -36,16 +36,29 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Fold a message for matching: width, case, Traditional Chinese, punctuation, emoji, stretches."""
-    text = fold(text)
-    kept = [ch if _is_word_char(ch) else " " for ch in text]
-    text = _STRETCH.sub(r"\1", "".join(kept))
+    text = fold(text).translate(_WORD_CHARS)
+    text = _STRETCH.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
 
 
-def _is_word_char(ch: str) -> bool:
-    """Letters, digits and marks stay; punctuation, symbols, emoji and controls become spaces."""
-    category = unicodedata.category(ch)
-    return category[0] in "LNM" or ch == "'"
+class _WordChars(dict[int, str]):
+    """For str.translate: letters, digits, marks and the apostrophe stay; punctuation, symbols, emoji and
+    controls become spaces. Each character is judged once (a per-character test took a fifth of loading);
+    at most `limit` are remembered, so messages made of every code point cannot grow it without end."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        mapped = char if unicodedata.category(char)[0] in "LNM" or char == "'" else " "
+        if len(self) < self.limit:
+            self[code] = mapped
+        return mapped
+
+
+_WORD_CHARS = _WordChars(limit=50_000)  # about 5 MB at most; the knowledge uses about 3,000
 
 
 def is_cjk(text: str) -> bool:
