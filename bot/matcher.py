@@ -89,9 +89,8 @@ def _prepare(kb: Knowledge) -> list[_Prepared]:
     raw = [(target, phrase, False, True) for target, phrase in kb.examples()]
     for topic in kb.topics.values():
         for lang, phrases in topic.keywords.items():
-            if (
-                lang == "other"
-            ):  # read like example questions, and not by naive Bayes (Matcher._build_bayes)
+            # `other` phrases are read like example questions, and not by naive Bayes (Matcher._build_bayes)
+            if lang == "other":
                 raw.extend((topic.id, phrase, False, False) for phrase in phrases)
             else:
                 raw.extend((topic.id, phrase, True, True) for phrase in phrases)
@@ -338,7 +337,7 @@ class Matcher:
         return {t: v / total for t, v in odds.items()}
 
     def _build_bayes(self, smoothing: float) -> None:
-        """Multinomial naive Bayes over every example and keyword: log P(token | target), Laplace-smoothed.
+        """Multinomial naive Bayes over the examples and keywords but `other`: log P(token | target), Laplace-smoothed.
 
         Not over `other` keywords: such a list holds one phrase spelt in a dozen languages, so its word counts
         say how many an editor wrote, not how people ask (2026-12-07, tuning halves: other-language top-1

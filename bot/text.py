@@ -58,7 +58,7 @@ class _WordChars(dict[int, str]):
         return mapped
 
 
-_WORD_CHARS = _WordChars(limit=50_000)  # about 5 MB at most; the knowledge uses about 3,000
+_WORD_CHARS = _WordChars(limit=50_000)  # about 7 MB at most; the knowledge uses about 2,000
 
 
 def is_cjk(text: str) -> bool:

@@ -155,6 +155,25 @@ def test_other_language_phrases_are_read_like_examples_and_not_by_naive_bayes(
     assert max(reading.best_doc, key=reading.best_doc.__getitem__) == "atm-foreign-card"
 
 
+@pytest.fixture(scope="module")
+def words_only() -> Engine:
+    """The bundled knowledge with the meaning off (SEMANTIC_EVIDENCE=false, or before the vectors are built)."""
+    return Engine.load(BUNDLED_KNOWLEDGE)
+
+
+def test_a_message_sharing_part_of_an_other_language_phrase_is_offered_its_topic(
+    engine: Engine, words_only: Engine
+) -> None:
+    """ "geld tauschen" and "retirer de l'argent" only partly stand in these: read as whole-phrase keywords,
+    both fell back."""
+    german = words_only.answer(
+        Query(text="Wie kann ich in China Geld tauschen, wenn die Bank zu hat?")
+    )
+    french = engine.answer(Query(text="Où puis-je retirer de l'argent avec ma carte étrangère ?"))
+    assert (german.kind, german.suggestions[:1]) == ("clarify", ("currency-exchange",))
+    assert (french.kind, french.suggestions[:1]) == ("clarify", ("atm-foreign-card",))
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
@@ -162,10 +181,11 @@ def test_other_language_phrases_are_read_like_examples_and_not_by_naive_bayes(
         ("Le commerçant refuse mes espèces, est-ce permis ?", "cash-refusal-complaint"),
     ],
 )
-def test_other_languages_are_answered_by_their_words_alone(text: str, topic: str) -> None:
-    """With the meaning off (SEMANTIC_EVIDENCE=false, or before the vectors are built), a question in
-    another language still gets its topic from the other-language phrases (both fell back before)."""
-    answer = Engine.load(BUNDLED_KNOWLEDGE).answer(Query(text=text))
+def test_other_languages_are_answered_by_their_words_alone(
+    words_only: Engine, text: str, topic: str
+) -> None:
+    """Other-language phrases let the words alone answer these (both fell back before the phrases)."""
+    answer = words_only.answer(Query(text=text))
     assert (answer.kind, answer.topic, answer.lang) == ("faq", topic, "en")
 
 
