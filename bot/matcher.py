@@ -108,7 +108,7 @@ class _Doc:
     tokens: frozenset[str]
     is_keyword: bool
     mass: float
-    counted: bool = True  # by naive Bayes
+    counted: bool  # by naive Bayes
 
 
 class Matcher:
@@ -286,9 +286,8 @@ class Matcher:
             if (found := self.keywords.get(target)) is not None
             and found.stands_in(query, query_compact, query_stemmed)
         ]
-        for (
-            target
-        ) in named:  # its keyword score is 1 (KeywordSet.score): not searched for again below
+        # its keyword score is 1 (KeywordSet.score): not searched for again below
+        for target in named:
             reading.matches.setdefault(target, (1.0, self._fuzzy(target, query)))
         ranked = ranked[:cut] + named
         results = []

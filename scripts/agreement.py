@@ -11,7 +11,6 @@ Run: .venv/bin/python scripts/agreement.py [--bot]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.crosscheck import Collector, json_lines
 from bot.evaluation import Case, Report, load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,13 @@ def between(first: Sequence[Labels], second: Sequence[Labels]) -> dict[str, floa
 
 
 def read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """The objects of a JSON-lines file, read as the bot reads its own (lines end at "\\n" only: a question
+    may hold U+2028); a broken line stops the script naming file and line."""
+    collect = Collector(path)
+    rows = [row for _, row in json_lines(collect, path)]
+    if collect.problems:
+        sys.exit(str(min(collect.problems)))
+    return rows
 
 
 def load(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+import pytest
 
 from bot.engine import Engine
 from tests.helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from agreement import OUT, between, load, score
+from agreement import OUT, between, load, read, score
 
 
 def test_a_first_label_is_scored_as_an_answer() -> None:
@@ -53,3 +56,17 @@ def test_the_stored_labels_cover_the_sample_with_known_ids(engine: Engine) -> No
         assert len(labels) == 200
         assert {label for row in labels for label in row} <= known
         assert all(1 <= len(row) <= 3 for row in labels)
+
+
+def test_a_broken_line_stops_the_script_naming_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "labeller-c.jsonl"
+    path.write_text('{"id": 1, "labels": ["ecny"]}\n{"id": 2, "labels": [\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        read(path)
+    assert str(stopped.value).startswith(f"{path}:2:")
+
+
+def test_a_question_holding_a_line_separator_stays_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "sample.jsonl"
+    path.write_text('{"id": 1, "text": "first\u2028second"}\n', encoding="utf-8")
+    assert read(path) == [{"id": 1, "text": "first\u2028second"}]
